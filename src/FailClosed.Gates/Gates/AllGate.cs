@@ -1,0 +1,57 @@
+namespace FailClosed.Gates;
+
+/// <summary>Allows iff every child allows; stops at, and returns, the first block in declaration order.</summary>
+internal sealed class AllGate<TContext> : Gate<TContext>
+{
+    private readonly Gate<TContext>[] _gates;
+    private readonly GateDecision _allow;
+
+    public AllGate(string name, Gate<TContext>[] gates)
+        : base(name)
+    {
+        _gates = gates;
+        _allow = GateDecision.Allow(name);
+    }
+
+    protected override ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken)
+    {
+        Gate<TContext>[] gates = _gates;
+        for (int i = 0; i < gates.Length; i++)
+        {
+            ValueTask<GateDecision> pending = gates[i].EvaluateAsync(context, cancellationToken);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return ContinueAsync(pending, i, context, cancellationToken);
+            }
+
+            GateDecision decision = pending.Result;
+            if (!decision.IsAllowed)
+            {
+                return new ValueTask<GateDecision>(decision);
+            }
+        }
+
+        return new ValueTask<GateDecision>(_allow);
+    }
+
+    private async ValueTask<GateDecision> ContinueAsync(ValueTask<GateDecision> pending, int index, TContext context, CancellationToken cancellationToken)
+    {
+        GateDecision decision = await pending.ConfigureAwait(false);
+        if (!decision.IsAllowed)
+        {
+            return decision;
+        }
+
+        Gate<TContext>[] gates = _gates;
+        for (int i = index + 1; i < gates.Length; i++)
+        {
+            decision = await gates[i].EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
+            if (!decision.IsAllowed)
+            {
+                return decision;
+            }
+        }
+
+        return _allow;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+
+namespace FailClosed.Gates;
+
+/// <summary>
+/// Allows iff some child allows (returning the first allowing child's decision); otherwise returns the first
+/// indeterminate decision if there is one, else the first deny.
+/// </summary>
+internal sealed class AnyGate<TContext> : Gate<TContext>
+{
+    private readonly Gate<TContext>[] _gates;
+
+    public AnyGate(string name, Gate<TContext>[] gates)
+        : base(name)
+    {
+        _gates = gates;
+    }
+
+    protected override ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken)
+    {
+        Gate<TContext>[] gates = _gates;
+        var blocks = default(Blocks);
+        for (int i = 0; i < gates.Length; i++)
+        {
+            ValueTask<GateDecision> pending = gates[i].EvaluateAsync(context, cancellationToken);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return ContinueAsync(pending, i, blocks, context, cancellationToken);
+            }
+
+            GateDecision decision = pending.Result;
+            if (decision.IsAllowed)
+            {
+                return new ValueTask<GateDecision>(decision);
+            }
+
+            blocks.Add(decision);
+        }
+
+        return new ValueTask<GateDecision>(blocks.Result);
+    }
+
+    private async ValueTask<GateDecision> ContinueAsync(ValueTask<GateDecision> pending, int index, Blocks blocks, TContext context, CancellationToken cancellationToken)
+    {
+        GateDecision decision = await pending.ConfigureAwait(false);
+        if (decision.IsAllowed)
+        {
+            return decision;
+        }
+
+        blocks.Add(decision);
+        Gate<TContext>[] gates = _gates;
+        for (int i = index + 1; i < gates.Length; i++)
+        {
+            decision = await gates[i].EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
+            if (decision.IsAllowed)
+            {
+                return decision;
+            }
+
+            blocks.Add(decision);
+        }
+
+        return blocks.Result;
+    }
+
+    /// <summary>Remembers the first indeterminate and the first deny seen so far.</summary>
+    [StructLayout(LayoutKind.Auto)]
+    private struct Blocks
+    {
+        private GateDecision _firstIndeterminate;
+        private GateDecision _firstDeny;
+        private bool _hasIndeterminate;
+
+        public readonly GateDecision Result => _hasIndeterminate ? _firstIndeterminate : _firstDeny;
+
+        public void Add(GateDecision decision)
+        {
+            if (decision.Verdict == Verdict.Deny)
+            {
+                if (!_firstDeny.IsSet)
+                {
+                    _firstDeny = decision;
+                }
+            }
+            else if (!_hasIndeterminate)
+            {
+                // Anything that neither allows nor definitely denies (including an undefined verdict) is indeterminate.
+                _firstIndeterminate = decision;
+                _hasIndeterminate = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+namespace FailClosed.Gates;
+
+/// <summary>
+/// A precondition over a <typeparamref name="TContext"/> that answers Allow, Deny or Indeterminate and never throws.
+/// </summary>
+/// <typeparam name="TContext">The type of the value the gate judges.</typeparam>
+/// <remarks>
+/// <para>
+/// This type is open so library authors can write their own gates: override <see cref="EvaluateCoreAsync"/>.
+/// <see cref="EvaluateAsync"/> is not virtual; it is the guarantee that a custom gate is fail-closed without
+/// trying. An exception thrown by <see cref="EvaluateCoreAsync"/>, synchronously or from its pending
+/// <see cref="ValueTask{TResult}"/>, becomes <see cref="Verdict.Indeterminate"/> with code
+/// <see cref="GateCodes.Fault"/> naming this gate; an <see cref="OperationCanceledException"/> or a canceled
+/// token becomes <see cref="GateCodes.Canceled"/>; a <c>default</c> decision is attributed to this gate and
+/// keeps its <see cref="GateCodes.Unset"/> code.
+/// </para>
+/// <para>
+/// Gates are built once and evaluated many times, concurrently: implementations must be thread-safe.
+/// </para>
+/// </remarks>
+public abstract class Gate<TContext>
+{
+    /// <summary>Initializes a new instance of the <see cref="Gate{TContext}"/> class.</summary>
+    /// <param name="name">The name that decisions and evidence records use to say which gate decided.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    protected Gate(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+    }
+
+    /// <summary>Gets the name of the gate.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// Evaluates the gate. Never throws: every failure is a blocking decision.
+    /// </summary>
+    /// <param name="context">The value to judge.</param>
+    /// <param name="cancellationToken">Cancels the evaluation; a canceled evaluation is
+    /// <see cref="Verdict.Indeterminate"/> with code <see cref="GateCodes.Canceled"/>, returned promptly even when
+    /// the gate ignores the token.</param>
+    /// <returns>The decision. Completes synchronously when the gate does.</returns>
+    public ValueTask<GateDecision> EvaluateAsync(TContext context, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new ValueTask<GateDecision>(Canceled(exception: null));
+        }
+
+        ValueTask<GateDecision> pending;
+        try
+        {
+            pending = EvaluateCoreAsync(context, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            return new ValueTask<GateDecision>(FromException(exception));
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            return new ValueTask<GateDecision>(Normalize(pending.Result));
+        }
+
+        return AwaitPendingAsync(pending, cancellationToken);
+    }
+
+    /// <summary>
+    /// Decides. Implementations may throw, fault or ignore cancellation: <see cref="EvaluateAsync"/> turns each into a block.
+    /// </summary>
+    /// <param name="context">The value to judge.</param>
+    /// <param name="cancellationToken">Cancels the evaluation.</param>
+    /// <returns>The decision; complete it synchronously when no real asynchronous work is needed.</returns>
+    protected abstract ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken);
+
+    /// <summary>Returns the gate's name.</summary>
+    /// <returns>The name.</returns>
+    public override string ToString() => Name;
+
+    private async ValueTask<GateDecision> AwaitPendingAsync(ValueTask<GateDecision> pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            GateDecision decision = cancellationToken.CanBeCanceled
+                ? await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false) // prompt even if the gate ignores the token
+                : await pending.ConfigureAwait(false);
+            return Normalize(decision);
+        }
+        catch (Exception exception)
+        {
+            return FromException(exception);
+        }
+    }
+
+    private GateDecision Normalize(GateDecision decision) => decision.IsSet ? decision : decision.WithGate(Name);
+
+    private GateDecision FromException(Exception exception) =>
+        exception is OperationCanceledException
+            ? Canceled(exception)
+            : GateDecision.Indeterminate(Name, GateCodes.Fault, $"Gate '{Name}' threw {exception.GetType().FullName}.", exception);
+
+    private GateDecision Canceled(Exception? exception) =>
+        GateDecision.Indeterminate(Name, GateCodes.Canceled, "The evaluation was canceled before the gate answered.", exception);
+}
