@@ -4,14 +4,19 @@ namespace FailClosed.Gates;
 internal sealed class AllGate<TContext> : Gate<TContext>
 {
     private readonly Gate<TContext>[] _gates;
+    private readonly PolicyPin[] _pins;
     private readonly GateDecision _allow;
 
     public AllGate(string name, Gate<TContext>[] gates)
         : base(name)
     {
         _gates = gates;
+        _pins = PolicyPins.Collect(gates);
         _allow = GateDecision.Allow(name);
     }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<PolicyPin> Pins => _pins;
 
     protected override ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken)
     {

@@ -9,12 +9,17 @@ namespace FailClosed.Gates;
 internal sealed class AnyGate<TContext> : Gate<TContext>
 {
     private readonly Gate<TContext>[] _gates;
+    private readonly PolicyPin[] _pins;
 
     public AnyGate(string name, Gate<TContext>[] gates)
         : base(name)
     {
         _gates = gates;
+        _pins = PolicyPins.Collect(gates);
     }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<PolicyPin> Pins => _pins;
 
     protected override ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken)
     {

@@ -29,6 +29,9 @@ internal sealed class CachedGate<TContext, TKey> : Gate<TContext>
 
     internal int Count => _entries.Count;
 
+    /// <inheritdoc />
+    public override IReadOnlyList<PolicyPin> Pins => _gate.Pins;
+
     protected override ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken)
     {
         TKey key = _keySelector(context);

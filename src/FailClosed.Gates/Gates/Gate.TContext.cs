@@ -33,6 +33,13 @@ public abstract class Gate<TContext>
     public string Name { get; }
 
     /// <summary>
+    /// Gets the pins of every policy artifact this gate's decisions depend on, so evidence can name the exact
+    /// policies that judged an action. Composites report the distinct pins of their children, in order.
+    /// </summary>
+    /// <value>Empty for a gate that uses no pinned policy. Fixed at construction; never changes per evaluation.</value>
+    public virtual IReadOnlyList<PolicyPin> Pins => [];
+
+    /// <summary>
     /// Evaluates the gate. Never throws: every failure is a blocking decision.
     /// </summary>
     /// <param name="context">The value to judge.</param>

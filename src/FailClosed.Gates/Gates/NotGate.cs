@@ -15,6 +15,9 @@ internal sealed class NotGate<TContext> : Gate<TContext>
         _deny = GateDecision.Deny(name, $"Gate '{gate.Name}' allowed.");
     }
 
+    /// <inheritdoc />
+    public override IReadOnlyList<PolicyPin> Pins => _gate.Pins;
+
     protected override ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken)
     {
         ValueTask<GateDecision> pending = _gate.EvaluateAsync(context, cancellationToken);

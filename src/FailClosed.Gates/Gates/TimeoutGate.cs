@@ -27,6 +27,9 @@ internal sealed class TimeoutGate<TContext> : Gate<TContext>
         _canceled = GateDecision.Indeterminate(name, GateCodes.Canceled, "The evaluation was canceled before the gate answered.");
     }
 
+    /// <inheritdoc />
+    public override IReadOnlyList<PolicyPin> Pins => _gate.Pins;
+
     protected override ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken)
     {
         var deadline = new CancellationTokenSource(_timeout, _timeProvider);
