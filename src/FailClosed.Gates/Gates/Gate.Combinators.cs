@@ -8,6 +8,9 @@ public static partial class Gate
     /// <summary>The number of cached verdicts a <see cref="Cached{TContext, TKey}(Gate{TContext}, TimeSpan, Func{TContext, TKey}, TimeProvider?, int)"/> gate keeps by default.</summary>
     public const int DefaultMaxCacheEntries = 10_000;
 
+    /// <summary>The longest timeout a <see cref="Timeout{TContext}(Gate{TContext}, TimeSpan, TimeProvider?)"/> gate accepts: about 49.7 days.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     /// <summary>Creates a gate that allows iff every child allows. It stops at, and returns, the first block in declaration order.</summary>
     /// <typeparam name="TContext">The type of the value judged.</typeparam>
     /// <param name="gates">The children, evaluated in order; copied, so later changes to the array have no effect.</param>
@@ -94,7 +97,7 @@ public static partial class Gate
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <returns>The gate, named <c>timeout(child)</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gate"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero, negative or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero, negative, infinite or above <see cref="MaxTimeout"/>.</exception>
     public static Gate<TContext> Timeout<TContext>(Gate<TContext> gate, TimeSpan timeout, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(gate);
@@ -113,11 +116,19 @@ public static partial class Gate
     /// <returns>The gate.</returns>
     /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="gate"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero, negative or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero, negative, infinite or above <see cref="MaxTimeout"/>.</exception>
     public static Gate<TContext> Timeout<TContext>(string name, Gate<TContext> gate, TimeSpan timeout, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(gate);
         RequirePositive(timeout, nameof(timeout), "A timeout");
+        if (timeout > MaxTimeout)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(timeout),
+                timeout,
+                string.Create(CultureInfo.InvariantCulture, $"A timeout must be at most {MaxTimeout} (the longest a timer supports); {timeout} was given."));
+        }
+
         return new TimeoutGate<TContext>(name, gate, timeout, timeProvider ?? TimeProvider.System);
     }
 

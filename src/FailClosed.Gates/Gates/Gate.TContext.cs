@@ -10,9 +10,9 @@ namespace FailClosed.Gates;
 /// <see cref="EvaluateAsync"/> is not virtual; it is the guarantee that a custom gate is fail-closed without
 /// trying. An exception thrown by <see cref="EvaluateCoreAsync"/>, synchronously or from its pending
 /// <see cref="ValueTask{TResult}"/>, becomes <see cref="Verdict.Indeterminate"/> with code
-/// <see cref="GateCodes.Fault"/> naming this gate; an <see cref="OperationCanceledException"/> or a canceled
-/// token becomes <see cref="GateCodes.Canceled"/>; a <c>default</c> decision is attributed to this gate and
-/// keeps its <see cref="GateCodes.Unset"/> code.
+/// <see cref="GateCodes.Fault"/> naming this gate; an <see cref="OperationCanceledException"/>, or any answer that
+/// arrives once the token is canceled, becomes <see cref="GateCodes.Canceled"/> naming this gate; a <c>default</c>
+/// decision is attributed to this gate and keeps its <see cref="GateCodes.Unset"/> code.
 /// </para>
 /// <para>
 /// Gates are built once and evaluated many times, concurrently: implementations must be thread-safe.
@@ -61,12 +61,12 @@ public abstract class Gate<TContext>
         }
         catch (Exception exception)
         {
-            return new ValueTask<GateDecision>(FromException(exception));
+            return new ValueTask<GateDecision>(FromException(exception, cancellationToken));
         }
 
         if (pending.IsCompletedSuccessfully)
         {
-            return new ValueTask<GateDecision>(Normalize(pending.Result));
+            return new ValueTask<GateDecision>(Complete(pending.Result, cancellationToken));
         }
 
         return AwaitPendingAsync(pending, cancellationToken);
@@ -91,18 +91,28 @@ public abstract class Gate<TContext>
             GateDecision decision = cancellationToken.CanBeCanceled
                 ? await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false) // prompt even if the gate ignores the token
                 : await pending.ConfigureAwait(false);
-            return Normalize(decision);
+            return Complete(decision, cancellationToken);
         }
         catch (Exception exception)
         {
-            return FromException(exception);
+            return FromException(exception, cancellationToken);
         }
     }
 
-    private GateDecision Normalize(GateDecision decision) => decision.IsSet ? decision : decision.WithGate(Name);
+    private GateDecision Complete(GateDecision decision, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // An answer that arrives after cancellation is not trusted, whatever it says: it could be an allow
+            // the caller no longer waits for, or a partial result of work the cancellation cut short.
+            return Canceled(exception: null);
+        }
 
-    private GateDecision FromException(Exception exception) =>
-        exception is OperationCanceledException
+        return decision.IsSet ? decision : decision.WithGate(Name);
+    }
+
+    private GateDecision FromException(Exception exception, CancellationToken cancellationToken) =>
+        exception is OperationCanceledException || cancellationToken.IsCancellationRequested
             ? Canceled(exception)
             : GateDecision.Indeterminate(Name, GateCodes.Fault, $"Gate '{Name}' threw {exception.GetType().FullName}.", exception);
 

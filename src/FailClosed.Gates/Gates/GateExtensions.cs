@@ -36,7 +36,7 @@ public static class GateExtensions
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <returns>The limited gate.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gate"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero, negative or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero, negative, infinite or above <see cref="Gate.MaxTimeout"/>.</exception>
     public static Gate<TContext> WithTimeout<TContext>(this Gate<TContext> gate, TimeSpan timeout, TimeProvider? timeProvider = null) =>
         Gate.Timeout(gate, timeout, timeProvider);
 }

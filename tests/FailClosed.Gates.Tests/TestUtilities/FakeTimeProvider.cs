@@ -99,6 +99,35 @@ public sealed class FakeTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Moves time to the earliest pending timer and fires it; returns false when no timer is pending.</summary>
+    public bool TryAdvanceToNextTimer()
+    {
+        DateTimeOffset? next = null;
+        lock (_gate)
+        {
+            foreach (FakeTimer timer in _timers)
+            {
+                if (timer.DueAt is { } at && (next is null || at < next))
+                {
+                    next = at;
+                }
+            }
+
+            if (next is null)
+            {
+                return false;
+            }
+
+            if (next < _now)
+            {
+                next = _now;
+            }
+        }
+
+        Advance(next.Value - GetUtcNow());
+        return true;
+    }
+
     /// <summary>Moves the clock to an arbitrary instant (even backwards) without firing timers.</summary>
     public void SetUtcNow(DateTimeOffset value)
     {
