@@ -1,0 +1,58 @@
+using FailClosed.Gates.Tests.TestUtilities;
+
+namespace FailClosed.Gates.Tests.Gates;
+
+public sealed class AllocationTests
+{
+    [Fact]
+    public void EvaluateAsync_SynchronousAllAnyNotTreeOf8Leaves_AllocatesNothing()
+    {
+        Gate<int> Leaf(string name, int threshold) => Gate.Require<int>(name, x => x >= threshold);
+
+        Gate<int> tree = Gate.All(
+            Gate.Any(Leaf("a", 0), Leaf("b", 1)),
+            Gate.Not(Gate.Require<int>("c", static x => x < 0)),
+            Gate.All(Leaf("d", 0), Leaf("e", 0)),
+            Gate.Any(Gate.Not(Leaf("f", 100)), Leaf("g", 0)),
+            Leaf("h", 0));
+
+        // Warm up: JIT, tiering and statics allocate once.
+        for (int i = 0; i < 1_000; i++)
+        {
+            Assert.True(tree.Decide(i).IsAllowed);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int allowed = 0;
+        for (int i = 0; i < 10_000; i++)
+        {
+            if (tree.Decide(i).IsAllowed)
+            {
+                allowed++;
+            }
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(10_000, allowed);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void EvaluateAsync_CachedHit_AllocatesNothing()
+    {
+        Gate<int> gate = Gate.Cached(Gate.Require<int>("even", static x => x % 2 == 0), TimeSpan.FromHours(1), static (int x) => x % 4);
+        for (int i = 0; i < 1_000; i++)
+        {
+            gate.Decide(i);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            _ = gate.Decide(i);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
