@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace FailClosed.Gates;
 
@@ -12,40 +11,40 @@ namespace FailClosed.Gates;
 /// a decision nobody made blocks. Only <see cref="IsAllowed"/> lets a guarded call proceed.
 /// </para>
 /// <para>
-/// Decisions are values and allocate nothing; the exception of a fault and the policy pin of a pinned gate
-/// travel with the decision for logging and evidence, but take no part in what it allows.
+/// A decision is an immutable value two references wide. Creating one with <see cref="Allow"/>, <see cref="Deny"/> or
+/// <see cref="Indeterminate"/> allocates one small object; gates create theirs once and return the same value on
+/// every evaluation, which allocates nothing. Do the same in a custom gate: keep decisions in fields. The exception
+/// of a fault and the policy pin of a pinned gate travel with the decision for logging and evidence, but take no
+/// part in what it allows.
 /// </para>
 /// </remarks>
-[StructLayout(LayoutKind.Auto)]
 public readonly struct GateDecision : IEquatable<GateDecision>
 {
-    private readonly string? _code;
-    private readonly string? _gate;
+    // Two references wide on purpose: a decision is copied through a ValueTask at every level of a gate tree, and
+    // a wider struct made each level several times slower (see benchmarks/README.md).
+    private readonly DecisionCore? _core;
     private readonly DecisionDetail? _detail;
 
-    private GateDecision(Verdict verdict, string code, string gate, string? reason, DecisionDetail? detail)
+    private GateDecision(DecisionCore core, DecisionDetail? detail)
     {
-        Verdict = verdict;
-        _code = code;
-        _gate = gate;
-        Reason = reason;
+        _core = core;
         _detail = detail;
     }
 
     /// <summary>Gets the verdict.</summary>
     /// <value><see cref="Verdict.Indeterminate"/> for <c>default(GateDecision)</c>.</value>
-    public Verdict Verdict { get; }
+    public Verdict Verdict => _core?.Verdict ?? Verdict.Indeterminate;
 
     /// <summary>Gets the stable code saying why; one of <see cref="GateCodes"/> or a caller-defined code.</summary>
     /// <value><see cref="GateCodes.Unset"/> for <c>default(GateDecision)</c>.</value>
-    public string Code => _code ?? GateCodes.Unset;
+    public string Code => _core?.Code ?? GateCodes.Unset;
 
     /// <summary>Gets the name of the gate that decided.</summary>
     /// <value>The empty string for <c>default(GateDecision)</c>.</value>
-    public string Gate => _gate ?? string.Empty;
+    public string Gate => _core?.Gate ?? string.Empty;
 
     /// <summary>Gets a human-readable explanation, or <see langword="null"/> when the code says it all.</summary>
-    public string? Reason { get; }
+    public string? Reason => _core?.Reason;
 
     /// <summary>Gets the exception that was turned into this block, kept for logging; never rethrown.</summary>
     public Exception? Exception => _detail?.Exception;
@@ -61,7 +60,7 @@ public readonly struct GateDecision : IEquatable<GateDecision>
     public bool IsBlocked => Verdict != Verdict.Allow;
 
     /// <summary>Gets a value indicating whether the decision was actually made (it is not <c>default</c>).</summary>
-    internal bool IsSet => _gate is not null;
+    internal bool IsSet => _core is not null;
 
     internal DecisionDetail? Detail => _detail;
 
@@ -73,7 +72,7 @@ public readonly struct GateDecision : IEquatable<GateDecision>
     public static GateDecision Allow(string gate, string? reason = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(gate);
-        return new GateDecision(Verdict.Allow, GateCodes.Allowed, gate, reason, null);
+        return new GateDecision(new DecisionCore(Verdict.Allow, GateCodes.Allowed, gate, reason), null);
     }
 
     /// <summary>Creates a definite deny decision.</summary>
@@ -87,7 +86,7 @@ public readonly struct GateDecision : IEquatable<GateDecision>
     {
         ArgumentException.ThrowIfNullOrEmpty(gate);
         ValidateBlockCode(code);
-        return new GateDecision(Verdict.Deny, code, gate, reason, null);
+        return new GateDecision(new DecisionCore(Verdict.Deny, code, gate, reason), null);
     }
 
     /// <summary>Creates an indeterminate decision: confidence could not be established, so the call is blocked.</summary>
@@ -102,7 +101,9 @@ public readonly struct GateDecision : IEquatable<GateDecision>
     {
         ArgumentException.ThrowIfNullOrEmpty(gate);
         ValidateBlockCode(code);
-        return new GateDecision(Verdict.Indeterminate, code, gate, reason, exception is null ? null : new DecisionDetail(exception, null));
+        return new GateDecision(
+            new DecisionCore(Verdict.Indeterminate, code, gate, reason),
+            exception is null ? null : new DecisionDetail(exception, null));
     }
 
     /// <summary>Returns a copy of this decision that names the policy artifact under which it was made.</summary>
@@ -110,9 +111,9 @@ public readonly struct GateDecision : IEquatable<GateDecision>
     /// <returns>The decision with <see cref="Pin"/> set; verdict, code, gate and reason unchanged.</returns>
     public GateDecision WithPin(PolicyPin pin) => WithDetail(new DecisionDetail(Exception, pin));
 
-    internal GateDecision WithDetail(DecisionDetail? detail) => new(Verdict, Code, Gate, Reason, detail);
+    internal GateDecision WithDetail(DecisionDetail? detail) => new(_core ?? new DecisionCore(Verdict, Code, Gate, Reason), detail);
 
-    internal GateDecision WithGate(string gate) => new(Verdict, Code, gate, Reason, _detail);
+    internal GateDecision WithGate(string gate) => new(new DecisionCore(Verdict, Code, gate, Reason), _detail);
 
     /// <inheritdoc />
     public bool Equals(GateDecision other) =>

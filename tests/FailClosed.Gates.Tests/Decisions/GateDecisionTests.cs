@@ -24,8 +24,8 @@ public sealed class GateDecisionTests
     {
         object boxed = GateDecision.Allow("g");
         typeof(GateDecision)
-            .GetField("<Verdict>k__BackingField", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-            .SetValue(boxed, (Verdict)7);
+            .GetField("_core", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .SetValue(boxed, new DecisionCore((Verdict)7, "Forged", "g", null));
         var forged = (GateDecision)boxed;
 
         Assert.Equal((Verdict)7, forged.Verdict);
