@@ -99,13 +99,18 @@ public abstract class Gate<TContext>
         }
     }
 
+    /// <summary>Adds to a block this base class makes on the gate's behalf (a pinned gate adds its pin). Returns it unchanged by default.</summary>
+    /// <param name="decision">The fault or cancellation block made by <see cref="EvaluateAsync"/>.</param>
+    /// <returns>The decision to return; it must still block.</returns>
+    private protected virtual GateDecision AnnotateBlock(GateDecision decision) => decision;
+
     private GateDecision Normalize(GateDecision decision) => decision.IsSet ? decision : decision.WithGate(Name);
 
     private GateDecision FromException(Exception exception) =>
         exception is OperationCanceledException
             ? Canceled(exception)
-            : GateDecision.Indeterminate(Name, GateCodes.Fault, $"Gate '{Name}' threw {exception.GetType().FullName}.", exception);
+            : AnnotateBlock(GateDecision.Indeterminate(Name, GateCodes.Fault, $"Gate '{Name}' threw {exception.GetType().FullName}.", exception));
 
     private GateDecision Canceled(Exception? exception) =>
-        GateDecision.Indeterminate(Name, GateCodes.Canceled, "The evaluation was canceled before the gate answered.", exception);
+        AnnotateBlock(GateDecision.Indeterminate(Name, GateCodes.Canceled, "The evaluation was canceled before the gate answered.", exception));
 }
