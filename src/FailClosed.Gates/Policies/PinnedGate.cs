@@ -221,7 +221,7 @@ internal sealed class PinnedGate<TContext> : Gate<TContext>
             string? failure = _trustStore.Verify(content, artifact.Signature);
             if (failure is not null)
             {
-                return new LoadOutcome(Block(GateCodes.PolicySignatureInvalid, $"The artifact for '{locator}' is not trusted: {failure}"));
+                return new LoadOutcome(Block(GateCodes.PolicySignatureInvalid, $"The artifact for '{locator}' is not trusted. {failure}"));
             }
         }
 
