@@ -99,6 +99,19 @@ public abstract class Gate<TContext>
         }
     }
 
+    /// <summary>
+    /// Runs <see cref="EvaluateCoreAsync"/> directly, for an internal wrapper that supplies the guarantees of
+    /// <see cref="EvaluateAsync"/> itself (with <see cref="GuardFault"/> and <see cref="GuardResult"/>) to save a layer on the hot path.
+    /// </summary>
+    internal ValueTask<GateDecision> EvaluateCoreUnguarded(TContext context, CancellationToken cancellationToken) =>
+        EvaluateCoreAsync(context, cancellationToken);
+
+    /// <summary>Turns an exception from <see cref="EvaluateCoreUnguarded"/> into the block <see cref="EvaluateAsync"/> would return.</summary>
+    internal GateDecision GuardFault(Exception exception) => FromException(exception);
+
+    /// <summary>Attributes a decision from <see cref="EvaluateCoreUnguarded"/> as <see cref="EvaluateAsync"/> would.</summary>
+    internal GateDecision GuardResult(GateDecision decision) => Normalize(decision);
+
     /// <summary>Adds to a block this base class makes on the gate's behalf (a pinned gate adds its pin). Returns it unchanged by default.</summary>
     /// <param name="decision">The fault or cancellation block made by <see cref="EvaluateAsync"/>.</param>
     /// <returns>The decision to return; it must still block.</returns>

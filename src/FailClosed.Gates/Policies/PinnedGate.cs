@@ -66,21 +66,43 @@ internal sealed class PinnedGate<TContext> : Gate<TContext>
             return LoadAndEvaluateAsync(context, cancellationToken);
         }
 
-        ValueTask<GateDecision> pending = compiled.EvaluateAsync(context, cancellationToken);
+        // One layer, not two: the compiled gate's core runs directly, guarded here exactly as its EvaluateAsync would
+        // guard it; cancellation and pending work are handled by this gate's own EvaluateAsync.
+        ValueTask<GateDecision> pending;
+        try
+        {
+            pending = compiled.EvaluateCoreUnguarded(context, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            return new ValueTask<GateDecision>(Stamp(compiled.GuardFault(exception)));
+        }
+
         return pending.IsCompletedSuccessfully
-            ? new ValueTask<GateDecision>(Stamp(pending.Result))
-            : StampAsync(pending);
+            ? new ValueTask<GateDecision>(pending.Result.WithPinDetail(_detail, compiled.Name))
+            : StampAsync(compiled, pending);
     }
 
     /// <summary>The base class's own fault and cancellation blocks carry the pin too.</summary>
     private protected override GateDecision AnnotateBlock(GateDecision decision) => Stamp(decision);
 
-    private async ValueTask<GateDecision> StampAsync(ValueTask<GateDecision> pending) =>
-        Stamp(await pending.ConfigureAwait(false));
+    private async ValueTask<GateDecision> StampAsync(Gate<TContext> compiled, ValueTask<GateDecision> pending)
+    {
+        GateDecision decision;
+        try
+        {
+            decision = compiled.GuardResult(await pending.ConfigureAwait(false));
+        }
+        catch (Exception exception)
+        {
+            decision = compiled.GuardFault(exception);
+        }
+
+        return Stamp(decision);
+    }
 
     /// <summary>Attaches the pin, reusing the shared detail unless the decision carries an exception.</summary>
-    private GateDecision Stamp(GateDecision decision) =>
-        decision.Exception is null ? decision.WithDetail(_detail) : decision.WithPin(_pin);
+    private GateDecision Stamp(GateDecision decision) => decision.WithPinDetail(_detail, Name);
 
     private async ValueTask<GateDecision> LoadAndEvaluateAsync(TContext context, CancellationToken cancellationToken)
     {

@@ -272,6 +272,44 @@ public sealed class PinnedGateTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_CompiledGateFaultsAsynchronously_IsFaultCarryingThePin()
+    {
+        Gate<PaymentRequest> gate = Gate.Pinned<PaymentRequest>(
+            Pin,
+            PolicyTestData.SourceWithPolicy(),
+            static _ => Gate.Require<PaymentRequest>("faults", static async (_, _) =>
+            {
+                await Task.Yield();
+                throw new InvalidOperationException("late boom");
+            }));
+
+        GateDecision decision = await gate.EvaluateAsync(PolicyTestData.Allowed);
+
+        AssertBlocked(decision, GateCodes.Fault, "faults");
+        Assert.IsType<InvalidOperationException>(decision.Exception);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_CompiledGateReturnsDefault_IsUnsetAttributedToItCarryingThePin()
+    {
+        Gate<PaymentRequest> gate = Gate.Pinned<PaymentRequest>(
+            Pin,
+            PolicyTestData.SourceWithPolicy(),
+            static _ => Gate.From<PaymentRequest>("undecided", static _ => default));
+
+        GateDecision first = await gate.EvaluateAsync(PolicyTestData.Allowed);
+        GateDecision loaded = await gate.EvaluateAsync(PolicyTestData.Allowed);
+
+        Assert.All([first, loaded], static d =>
+        {
+            Assert.Equal(GateCodes.Unset, d.Code);
+            Assert.Equal("undecided", d.Gate);
+            Assert.False(d.IsAllowed);
+            Assert.Equal(Pin, d.Pin);
+        });
+    }
+
+    [Fact]
     public async Task EvaluateAsync_CanceledToken_IsCanceledCarryingThePin()
     {
         var scripted = new ScriptedPolicySource(PolicyTestData.SourceWithPolicy());
