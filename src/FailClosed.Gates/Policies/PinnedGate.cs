@@ -30,7 +30,6 @@ internal sealed class PinnedGate<TContext> : Gate<TContext>
     private readonly object _sync = new();
     private Gate<TContext>? _compiled;
     private LoadAttempt? _attempt;
-    private int _loadsStarted;
 
     public PinnedGate(string name, PolicyPin pin, IPolicySource source, Func<PolicyArtifact, Gate<TContext>> compile, PolicyVerification verification)
         : base(name)
@@ -51,12 +50,6 @@ internal sealed class PinnedGate<TContext> : Gate<TContext>
 
     /// <inheritdoc />
     public override IReadOnlyList<PolicyPin> Pins => _pins;
-
-    /// <summary>Gets the number of load attempts started so far; for tests.</summary>
-    internal int LoadsStarted => Volatile.Read(ref _loadsStarted);
-
-    /// <summary>Gets a value indicating whether the compiled gate is cached; for tests.</summary>
-    internal bool IsLoaded => Volatile.Read(ref _compiled) is not null;
 
     protected override ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken)
     {
@@ -141,7 +134,6 @@ internal sealed class PinnedGate<TContext> : Gate<TContext>
             {
                 attempt = new LoadAttempt();
                 _attempt = attempt;
-                _loadsStarted++;
             }
 
             attempt.Waiters++;

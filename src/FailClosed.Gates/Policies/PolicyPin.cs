@@ -109,6 +109,17 @@ public readonly record struct PolicyPin
         return MatchesDigest(actual);
     }
 
+    /// <summary>Deconstructs the pin into its three parts.</summary>
+    /// <param name="name">The policy name.</param>
+    /// <param name="version">The exact version.</param>
+    /// <param name="sha256">The lowercase hex SHA-256 digest.</param>
+    public void Deconstruct(out string name, out string version, out string sha256)
+    {
+        name = Name;
+        version = Version;
+        sha256 = Sha256;
+    }
+
     /// <summary>Returns the text form <c>name@version#sha256:&lt;64 hex&gt;</c>.</summary>
     /// <returns>The text form, or the empty string for <c>default(PolicyPin)</c>.</returns>
     public override string ToString() => IsDefault ? string.Empty : $"{Name}@{Version}#{DigestPrefix}{Sha256}";
