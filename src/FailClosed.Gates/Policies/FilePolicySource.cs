@@ -73,6 +73,8 @@ public sealed class FilePolicySource : IPolicySource
     /// <exception cref="ArgumentException"><paramref name="pin"/> is <c>default(PolicyPin)</c>.</exception>
     /// <exception cref="InvalidDataException">The artifact exceeds the size limit, or its <c>.sig</c> file is malformed.</exception>
     /// <exception cref="IOException">The files could not be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The process may not read the files.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> is canceled.</exception>
     public async ValueTask<PolicyArtifact?> TryLoadAsync(PolicyPin pin, CancellationToken cancellationToken)
     {
         string path = GetArtifactPath(pin);

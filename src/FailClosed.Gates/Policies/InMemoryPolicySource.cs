@@ -36,6 +36,7 @@ public sealed class InMemoryPolicySource : IPolicySource
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException"><paramref name="pin"/> is <c>default(PolicyPin)</c>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> is canceled.</exception>
     public ValueTask<PolicyArtifact?> TryLoadAsync(PolicyPin pin, CancellationToken cancellationToken)
     {
         if (pin.IsDefault)
