@@ -84,6 +84,34 @@ public sealed class FilePolicySourceTests : IDisposable
     }
 
     [Fact]
+    public async Task PinnedGate_HalfWrittenFile_IsDigestMismatch_ThenTheFinishedFileLoads()
+    {
+        string path = Write(PolicyTestData.Name, PolicyTestData.Version, PolicyTestData.Policy[..(PolicyTestData.Policy.Length / 2)]);
+        Gate<PaymentRequest> gate = PolicyTestData.PinnedGate(new FilePolicySource(_root));
+
+        GateDecision halfWritten = await gate.EvaluateAsync(PolicyTestData.Allowed);
+        await File.WriteAllBytesAsync(path, PolicyTestData.Policy);
+        GateDecision finished = await gate.EvaluateAsync(PolicyTestData.Allowed);
+
+        Assert.Equal(GateCodes.PolicyDigestMismatch, halfWritten.Code);
+        Assert.True(finished.IsAllowed);
+        Assert.Equal(PolicyTestData.Pin, finished.Pin);
+    }
+
+    [Fact]
+    public async Task PinnedGate_SignedFilesOnDisk_VerifyAndAllow()
+    {
+        using ECDsa key = PolicyTestData.CreateKey();
+        string path = Write(PolicyTestData.Name, PolicyTestData.Version, PolicyTestData.Policy);
+        await File.WriteAllTextAsync(path + ".sig", PolicySignature.Sign(PolicyTestData.KeyId, PolicyTestData.Policy, key).ToString());
+        PolicyVerification verification = PolicyVerification.RequireSignature(PolicyTestData.TrustStoreFor(key));
+
+        GateDecision decision = await PolicyTestData.PinnedGate(new FilePolicySource(_root), verification).EvaluateAsync(PolicyTestData.Allowed);
+
+        Assert.True(decision.IsAllowed);
+    }
+
+    [Fact]
     public void GetArtifactPath_DefaultPin_Throws()
     {
         Assert.Throws<ArgumentException>(() => new FilePolicySource(_root).GetArtifactPath(default));
