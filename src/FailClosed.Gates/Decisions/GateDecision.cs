@@ -115,6 +115,16 @@ public readonly struct GateDecision : IEquatable<GateDecision>
 
     internal GateDecision WithGate(string gate) => new(new DecisionCore(Verdict, Code, gate, Reason), _detail);
 
+    /// <summary>
+    /// Attaches a pin in one copy: <paramref name="shared"/> when the decision carries no exception (so nothing is
+    /// allocated), a new detail with both otherwise; an unset decision is attributed to <paramref name="gateIfUnset"/>.
+    /// </summary>
+    internal GateDecision WithPinDetail(DecisionDetail shared, string gateIfUnset)
+    {
+        DecisionDetail detail = _detail?.Exception is { } exception ? new DecisionDetail(exception, shared.Pin) : shared;
+        return new GateDecision(_core ?? new DecisionCore(Verdict.Indeterminate, GateCodes.Unset, gateIfUnset, null), detail);
+    }
+
     /// <inheritdoc />
     public bool Equals(GateDecision other) =>
         Verdict == other.Verdict

@@ -1,0 +1,2 @@
+release-2026
+MEYCIQC9qhQqnphf7+UklWegNVkm3kLuggtjgn8nwoh0MqYqpgIhAIEjQ0dZM7i0Q0YzdqMc/g16+X7O+3QfC3vCzxI5MF29

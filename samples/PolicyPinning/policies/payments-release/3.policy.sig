@@ -1,0 +1,2 @@
+release-2026
+MEUCIHNniI8y85esn7ji+vgL/+Uo30HFRvtNo9lFrMu8M3veAiEAuV9dNjVkKedwfJvGhZvHNycWrDlCZ6k5q3SbARr3dc4=
