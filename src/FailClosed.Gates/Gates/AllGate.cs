@@ -4,6 +4,7 @@ namespace FailClosed.Gates;
 internal sealed class AllGate<TContext> : Gate<TContext>
 {
     private readonly Gate<TContext>[] _gates;
+    private readonly PredicateGate<TContext>?[] _inline;
     private readonly PolicyPin[] _pins;
     private readonly GateDecision _allow;
 
@@ -11,6 +12,7 @@ internal sealed class AllGate<TContext> : Gate<TContext>
         : base(name)
     {
         _gates = gates;
+        _inline = PredicateGate<TContext>.InlineCandidates(gates);
         _pins = PolicyPins.Collect(gates);
         _allow = GateDecision.Allow(name);
     }
@@ -21,19 +23,40 @@ internal sealed class AllGate<TContext> : Gate<TContext>
     protected override ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken)
     {
         Gate<TContext>[] gates = _gates;
-        for (int i = 0; i < gates.Length; i++)
+        PredicateGate<TContext>?[] inline = _inline;
+        int i = 0;
+        try
         {
-            ValueTask<GateDecision> pending = gates[i].EvaluateAsync(context, cancellationToken);
-            if (!pending.IsCompletedSuccessfully)
+            for (; i < gates.Length; i++)
             {
-                return ContinueAsync(pending, i, context, cancellationToken);
-            }
+                // A synchronous predicate runs inline: the same answer as its EvaluateAsync, without a ValueTask.
+                if (inline[i] is { } predicate)
+                {
+                    if (!predicate.Predicate(context))
+                    {
+                        return new ValueTask<GateDecision>(predicate.Denied);
+                    }
 
-            GateDecision decision = pending.Result;
-            if (!decision.IsAllowed)
-            {
-                return new ValueTask<GateDecision>(decision);
+                    continue;
+                }
+
+                ValueTask<GateDecision> pending = gates[i].EvaluateAsync(context, cancellationToken);
+                if (!pending.IsCompletedSuccessfully)
+                {
+                    return ContinueAsync(pending, i, context, cancellationToken);
+                }
+
+                GateDecision decision = pending.Result;
+                if (!decision.IsAllowed)
+                {
+                    return new ValueTask<GateDecision>(decision);
+                }
             }
+        }
+        catch (Exception exception)
+        {
+            // Only an inline predicate can throw here (EvaluateAsync never does): block as that child would have.
+            return new ValueTask<GateDecision>(gates[i].GuardFault(exception));
         }
 
         return new ValueTask<GateDecision>(_allow);

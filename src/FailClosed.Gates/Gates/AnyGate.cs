@@ -9,12 +9,14 @@ namespace FailClosed.Gates;
 internal sealed class AnyGate<TContext> : Gate<TContext>
 {
     private readonly Gate<TContext>[] _gates;
+    private readonly PredicateGate<TContext>?[] _inline;
     private readonly PolicyPin[] _pins;
 
     public AnyGate(string name, Gate<TContext>[] gates)
         : base(name)
     {
         _gates = gates;
+        _inline = PredicateGate<TContext>.InlineCandidates(gates);
         _pins = PolicyPins.Collect(gates);
     }
 
@@ -24,25 +26,52 @@ internal sealed class AnyGate<TContext> : Gate<TContext>
     protected override ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken)
     {
         Gate<TContext>[] gates = _gates;
+        PredicateGate<TContext>?[] inline = _inline;
         var blocks = default(Blocks);
-        for (int i = 0; i < gates.Length; i++)
+        int i = 0;
+        while (true)
         {
-            ValueTask<GateDecision> pending = gates[i].EvaluateAsync(context, cancellationToken);
-            if (!pending.IsCompletedSuccessfully)
+            try
             {
-                return ContinueAsync(pending, i, blocks, context, cancellationToken);
-            }
+                for (; i < gates.Length; i++)
+                {
+                    // A synchronous predicate runs inline: the same answer as its EvaluateAsync, without a ValueTask.
+                    if (inline[i] is { } predicate)
+                    {
+                        if (predicate.Predicate(context))
+                        {
+                            return new ValueTask<GateDecision>(predicate.Allowed);
+                        }
 
-            GateDecision decision = pending.Result;
-            if (decision.IsAllowed)
+                        blocks.Add(predicate.Denied);
+                        continue;
+                    }
+
+                    ValueTask<GateDecision> pending = gates[i].EvaluateAsync(context, cancellationToken);
+                    if (!pending.IsCompletedSuccessfully)
+                    {
+                        return ContinueAsync(pending, i, blocks, context, cancellationToken);
+                    }
+
+                    GateDecision decision = pending.Result;
+                    if (decision.IsAllowed)
+                    {
+                        return new ValueTask<GateDecision>(decision);
+                    }
+
+                    blocks.Add(decision);
+                }
+
+                return new ValueTask<GateDecision>(blocks.Result);
+            }
+            catch (Exception exception)
             {
-                return new ValueTask<GateDecision>(decision);
+                // Only an inline predicate can throw here (EvaluateAsync never does): record the block that child
+                // would have returned, and go on with the rest.
+                blocks.Add(gates[i].GuardFault(exception));
+                i++;
             }
-
-            blocks.Add(decision);
         }
-
-        return new ValueTask<GateDecision>(blocks.Result);
     }
 
     private async ValueTask<GateDecision> ContinueAsync(ValueTask<GateDecision> pending, int index, Blocks blocks, TContext context, CancellationToken cancellationToken)

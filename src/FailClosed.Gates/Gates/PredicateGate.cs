@@ -15,6 +15,30 @@ internal sealed class PredicateGate<TContext> : Gate<TContext>
         _deny = GateDecision.Deny(name, $"Requirement '{name}' was not met.");
     }
 
+    /// <summary>Gets the predicate, for composites that evaluate synchronous children inline.</summary>
+    internal Func<TContext, bool> Predicate => _predicate;
+
+    /// <summary>Gets the decision made when the predicate holds.</summary>
+    internal GateDecision Allowed => _allow;
+
+    /// <summary>Gets the decision made when the predicate does not hold.</summary>
+    internal GateDecision Denied => _deny;
+
+    /// <summary>
+    /// Returns, for each of <paramref name="gates"/>, the gate as a <see cref="PredicateGate{TContext}"/> if it is one,
+    /// so a composite can run its predicate inline instead of paying a <see cref="ValueTask{TResult}"/> per child.
+    /// </summary>
+    internal static PredicateGate<TContext>?[] InlineCandidates(Gate<TContext>[] gates)
+    {
+        var predicates = new PredicateGate<TContext>?[gates.Length];
+        for (int i = 0; i < gates.Length; i++)
+        {
+            predicates[i] = gates[i] as PredicateGate<TContext>;
+        }
+
+        return predicates;
+    }
+
     protected override ValueTask<GateDecision> EvaluateCoreAsync(TContext context, CancellationToken cancellationToken) =>
         new(_predicate(context) ? _allow : _deny);
 }

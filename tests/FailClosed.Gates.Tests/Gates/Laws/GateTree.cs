@@ -7,6 +7,7 @@ public enum LeafKind
     Deny,
     Indeterminate,
     ThrowSync,
+    ThrowSyncDecision,
     FaultedValueTask,
     ThrowAsync,
     AllowAsync,

@@ -39,7 +39,7 @@ public static class ReferenceEvaluator
                     LeafKind.Allow or LeafKind.AllowAsync => Done(Verdict.Allow, GateCodes.Allowed, leaf.Name, now),
                     LeafKind.Deny or LeafKind.DenyAsync => Done(Verdict.Deny, GateCodes.Denied, leaf.Name, now),
                     LeafKind.Indeterminate => Done(Verdict.Indeterminate, GateCodes.ResultIncomplete, leaf.Name, now),
-                    LeafKind.ThrowSync or LeafKind.FaultedValueTask or LeafKind.ThrowAsync => Done(Verdict.Indeterminate, GateCodes.Fault, leaf.Name, now),
+                    LeafKind.ThrowSync or LeafKind.ThrowSyncDecision or LeafKind.FaultedValueTask or LeafKind.ThrowAsync => Done(Verdict.Indeterminate, GateCodes.Fault, leaf.Name, now),
                     LeafKind.Hang => new Result(default, cancelAt, Interrupted: true),
                     _ => throw new InvalidOperationException(),
                 };

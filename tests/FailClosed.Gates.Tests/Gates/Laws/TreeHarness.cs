@@ -122,10 +122,12 @@ public sealed class TreeHarness
         string name = leaf.Name;
         return leaf.Kind switch
         {
-            LeafKind.Allow => Gate.From<int>(name, _ => { Record(name); return GateDecision.Allow(name); }),
-            LeafKind.Deny => Gate.From<int>(name, _ => { Record(name); return GateDecision.Deny(name); }),
+            // Synchronous predicates: composites evaluate these inline, so the laws cover that path too.
+            LeafKind.Allow => Gate.Require<int>(name, _ => { Record(name); return true; }),
+            LeafKind.Deny => Gate.Require<int>(name, _ => { Record(name); return false; }),
+            LeafKind.ThrowSync => Gate.Require<int>(name, _ => { Record(name); throw new InvalidOperationException(name); }),
             LeafKind.Indeterminate => Gate.From<int>(name, _ => { Record(name); return GateDecision.Indeterminate(name, GateCodes.ResultIncomplete); }),
-            LeafKind.ThrowSync => Gate.From<int>(name, _ => { Record(name); throw new InvalidOperationException(name); }),
+            LeafKind.ThrowSyncDecision => Gate.From<int>(name, _ => { Record(name); throw new InvalidOperationException(name); }),
             LeafKind.FaultedValueTask => Gate.From<int>(name, (_, _) =>
             {
                 Record(name);
