@@ -3,14 +3,13 @@ using System.Collections.Concurrent;
 namespace FailClosed.Gates;
 
 /// <summary>
-/// Reuses the <see cref="CancellationTokenSource"/>s that bound evidence writes, so a healthy write allocates no
-/// timer. A source is reused only when <see cref="CancellationTokenSource.TryReset"/> proves it never fired.
+/// Reuses the <see cref="Deadline"/>s that bound evidence writes, so a healthy write allocates no timer.
 /// </summary>
 internal sealed class DeadlinePool
 {
     private const int MaxPooled = 256;
 
-    private readonly ConcurrentQueue<CancellationTokenSource> _pool = new();
+    private readonly ConcurrentQueue<Deadline> _pool = new();
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _timeout;
     private int _count;
@@ -21,44 +20,36 @@ internal sealed class DeadlinePool
         _timeout = timeout;
     }
 
-    /// <summary>Returns a source that cancels itself once the timeout elapses, starting now.</summary>
-    public CancellationTokenSource Rent()
+    /// <summary>Returns a deadline that expires once the timeout elapses, starting now.</summary>
+    public Deadline Rent()
     {
-        CancellationTokenSource? source;
-        while (_pool.TryDequeue(out source))
+        if (_pool.TryDequeue(out Deadline? deadline))
         {
             Interlocked.Decrement(ref _count);
-
-            // A timer callback that was already running when the source was reset may still cancel it; never
-            // hand out a source that is canceled before its deadline (that would be a spurious block).
-            if (!source.IsCancellationRequested)
-            {
-                break;
-            }
-
-            source.Dispose();
-            source = null;
+        }
+        else
+        {
+            deadline = new Deadline(_timeProvider);
         }
 
-        source ??= new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
-        source.CancelAfter(_timeout);
-        return source;
+        deadline.Arm(_timeout);
+        return deadline;
     }
 
-    /// <summary>Takes back a source; one that fired, or one beyond the pool's bound, is disposed.</summary>
-    public void Return(CancellationTokenSource source)
+    /// <summary>Takes back a deadline; one that fired or was canceled, or one beyond the pool's bound, is discarded.</summary>
+    public void Return(Deadline deadline)
     {
-        if (source.TryReset())
+        if (deadline.TryDisarm())
         {
             if (Interlocked.Increment(ref _count) <= MaxPooled)
             {
-                _pool.Enqueue(source);
+                _pool.Enqueue(deadline);
                 return;
             }
 
             Interlocked.Decrement(ref _count);
         }
 
-        source.Dispose();
+        deadline.Dispose();
     }
 }

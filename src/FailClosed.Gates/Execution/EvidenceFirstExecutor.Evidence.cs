@@ -11,9 +11,9 @@ public sealed partial class EvidenceFirstExecutor
     /// </summary>
     private ValueTask<EvidenceWrite> WriteAsync(EvidenceRecord record, CancellationToken callerToken)
     {
-        CancellationTokenSource deadline = _deadlines.Rent();
+        Deadline deadline = _deadlines.Rent();
         CancellationTokenRegistration link = callerToken.CanBeCanceled
-            ? callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline)
+            ? callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline.Source)
             : default;
 
         ValueTask<EvidenceReceipt> pending;
@@ -50,7 +50,7 @@ public sealed partial class EvidenceFirstExecutor
     private async ValueTask<EvidenceWrite> AwaitWriteAsync(
         ValueTask<EvidenceReceipt> pending,
         CancellationTokenRegistration link,
-        CancellationTokenSource deadline,
+        Deadline deadline,
         CancellationToken callerToken)
     {
         Task<EvidenceReceipt> task = pending.AsTask();
@@ -80,16 +80,16 @@ public sealed partial class EvidenceFirstExecutor
         }
     }
 
-    private EvidenceWrite Acknowledged(EvidenceReceipt receipt, CancellationTokenSource deadline, CancellationToken callerToken)
+    private EvidenceWrite Acknowledged(EvidenceReceipt receipt, Deadline deadline, CancellationToken callerToken)
     {
         // A receipt that races the deadline counts as late. One that races the caller's cancellation is durable and
         // accepted; the executor then blocks on the canceled token before the side effect.
-        return deadline.IsCancellationRequested && !callerToken.IsCancellationRequested
+        return deadline.HasExpired && !callerToken.IsCancellationRequested
             ? EvidenceWrite.Failed(DeadlineMessage())
             : EvidenceWrite.Written(receipt);
     }
 
-    private EvidenceWrite Failed(Exception exception, CancellationTokenSource deadline, CancellationToken callerToken)
+    private EvidenceWrite Failed(Exception exception, Deadline deadline, CancellationToken callerToken)
     {
         if (callerToken.IsCancellationRequested)
         {
@@ -97,7 +97,7 @@ public sealed partial class EvidenceFirstExecutor
         }
 
         // Exception messages may carry secrets and never reach evidence: the type says enough.
-        return deadline.IsCancellationRequested
+        return deadline.HasExpired
             ? EvidenceWrite.Failed(DeadlineMessage())
             : EvidenceWrite.Failed("the evidence sink threw " + exception.GetType().FullName + ".");
     }
@@ -105,7 +105,7 @@ public sealed partial class EvidenceFirstExecutor
     private string DeadlineMessage() =>
         string.Create(CultureInfo.InvariantCulture, $"the evidence sink did not acknowledge the record within {_evidenceWriteTimeout}.");
 
-    private void Release(CancellationTokenRegistration link, CancellationTokenSource deadline)
+    private void Release(CancellationTokenRegistration link, Deadline deadline)
     {
         link.Dispose();
         _deadlines.Return(deadline);
@@ -114,9 +114,9 @@ public sealed partial class EvidenceFirstExecutor
     /// <summary>Queues a review request within the deadline. Never throws: a queue that fails yields no ticket, and the block stands.</summary>
     private async ValueTask<ReviewTicket?> TryEnqueueAsync(IReviewQueue queue, ReviewRequest request, CancellationToken callerToken)
     {
-        CancellationTokenSource deadline = _deadlines.Rent();
+        Deadline deadline = _deadlines.Rent();
         CancellationTokenRegistration link = callerToken.CanBeCanceled
-            ? callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline)
+            ? callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline.Source)
             : default;
         Task<ReviewTicket>? task = null;
         try
