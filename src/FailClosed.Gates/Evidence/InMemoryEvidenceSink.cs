@@ -2,7 +2,7 @@ namespace FailClosed.Gates;
 
 /// <summary>
 /// An evidence sink that keeps records in memory, with the same encoding, chain and Merkle hashing as
-/// the file journal. For tests and for hosts that ship evidence elsewhere; nothing survives the
+/// <see cref="FileEvidenceJournal"/>. For tests and for hosts that ship evidence elsewhere; nothing survives the
 /// process.
 /// </summary>
 /// <remarks>Thread-safe. Appends complete synchronously.</remarks>
