@@ -44,19 +44,32 @@ internal sealed class Deadline
     /// <summary>Gets the source, so a caller's token can be linked to it.</summary>
     public CancellationTokenSource Source => _source;
 
-    /// <summary>Starts the time limit.</summary>
-    public void Arm(TimeSpan timeout)
+    /// <summary>Starts the time limit: <see cref="Token"/> is canceled once <paramref name="dueIn"/> elapses.</summary>
+    public void Arm(TimeSpan dueIn)
     {
         Volatile.Write(ref _state, Armed);
-        _timer.Change(timeout, Timeout.InfiniteTimeSpan);
+        _timer.Change(dueIn, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Expires the deadline now, for a wait whose whole budget is already spent.</summary>
+    public void Expire()
+    {
+        if (Interlocked.CompareExchange(ref _state, Fired, Idle) == Idle)
+        {
+            _source.Cancel();
+        }
     }
 
     /// <summary>Stops the time limit; returns <see langword="true"/> when the deadline is clean and can be reused.</summary>
     public bool TryDisarm()
     {
         int previous = Interlocked.Exchange(ref _state, Idle);
-        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        return previous == Armed && _source.TryReset();
+        if (previous == Armed)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        return previous != Fired && _source.TryReset();
     }
 
     /// <summary>Releases the timer. The source is left to the collector: a timer callback may still be canceling it.</summary>

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace FailClosed.Gates;
 
 /// <summary>
-/// Reuses the <see cref="Deadline"/>s that bound evidence writes, so a healthy write allocates no timer.
+/// Reuses the <see cref="Deadline"/>s that bound evidence writes, so a write allocates no timer and no token source.
 /// </summary>
 internal sealed class DeadlinePool
 {
@@ -11,16 +11,14 @@ internal sealed class DeadlinePool
 
     private readonly ConcurrentQueue<Deadline> _pool = new();
     private readonly TimeProvider _timeProvider;
-    private readonly TimeSpan _timeout;
     private int _count;
 
-    public DeadlinePool(TimeProvider timeProvider, TimeSpan timeout)
+    public DeadlinePool(TimeProvider timeProvider)
     {
         _timeProvider = timeProvider;
-        _timeout = timeout;
     }
 
-    /// <summary>Returns a deadline that expires once the timeout elapses, starting now.</summary>
+    /// <summary>Returns an idle deadline; the caller arms it only if it has to wait.</summary>
     public Deadline Rent()
     {
         if (_pool.TryDequeue(out Deadline? deadline))
@@ -32,7 +30,6 @@ internal sealed class DeadlinePool
             deadline = new Deadline(_timeProvider);
         }
 
-        deadline.Arm(_timeout);
         return deadline;
     }
 

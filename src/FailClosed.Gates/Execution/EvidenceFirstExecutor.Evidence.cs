@@ -9,12 +9,19 @@ public sealed partial class EvidenceFirstExecutor
     /// Appends <paramref name="record"/> within the deadline. Never throws: an exception, a fault, a cancellation or a
     /// receipt that arrives after the deadline is a failed write. Completes synchronously when the sink does.
     /// </summary>
+    /// <remarks>
+    /// The deadline runs from the moment the sink is called. Its timer is armed, with what is left of the budget,
+    /// only when the sink returns a pending task: a sink that completes synchronously costs two timestamps, not a
+    /// timer, and is judged late by its elapsed time. A sink that blocks synchronously holds its caller's thread, so
+    /// only it can bound that part of the wait.
+    /// </remarks>
     private ValueTask<EvidenceWrite> WriteAsync(EvidenceRecord record, CancellationToken callerToken)
     {
         Deadline deadline = _deadlines.Rent();
         CancellationTokenRegistration link = callerToken.CanBeCanceled
             ? callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline.Source)
             : default;
+        long started = _timeProvider.GetTimestamp();
 
         ValueTask<EvidenceReceipt> pending;
         try
@@ -23,24 +30,35 @@ public sealed partial class EvidenceFirstExecutor
         }
         catch (Exception exception)
         {
-            EvidenceWrite thrown = Failed(exception, deadline, callerToken);
+            EvidenceWrite thrown = Failed(exception, IsLate(started, deadline), callerToken);
             Release(link, deadline);
             return new ValueTask<EvidenceWrite>(thrown);
         }
 
         if (!pending.IsCompleted)
         {
+            TimeSpan remaining = _evidenceWriteTimeout - _timeProvider.GetElapsedTime(started);
+            if (remaining > TimeSpan.Zero)
+            {
+                deadline.Arm(remaining);
+            }
+            else
+            {
+                deadline.Expire();
+            }
+
             return AwaitWriteAsync(pending, link, deadline, callerToken);
         }
 
         EvidenceWrite write;
         try
         {
-            write = Acknowledged(pending.Result, deadline, callerToken);
+            EvidenceReceipt receipt = pending.Result;
+            write = Acknowledged(receipt, IsLate(started, deadline), callerToken);
         }
         catch (Exception exception)
         {
-            write = Failed(exception, deadline, callerToken);
+            write = Failed(exception, IsLate(started, deadline), callerToken);
         }
 
         Release(link, deadline);
@@ -58,7 +76,7 @@ public sealed partial class EvidenceFirstExecutor
         {
             // WaitAsync returns at the deadline even when the sink ignores its token.
             EvidenceReceipt receipt = await task.WaitAsync(deadline.Token).ConfigureAwait(false);
-            return Acknowledged(receipt, deadline, callerToken);
+            return Acknowledged(receipt, deadline.HasExpired, callerToken);
         }
         catch (Exception exception)
         {
@@ -72,7 +90,7 @@ public sealed partial class EvidenceFirstExecutor
                     TaskScheduler.Default);
             }
 
-            return Failed(exception, deadline, callerToken);
+            return Failed(exception, deadline.HasExpired, callerToken);
         }
         finally
         {
@@ -80,16 +98,19 @@ public sealed partial class EvidenceFirstExecutor
         }
     }
 
-    private EvidenceWrite Acknowledged(EvidenceReceipt receipt, Deadline deadline, CancellationToken callerToken)
+    private bool IsLate(long started, Deadline deadline) =>
+        deadline.HasExpired || _timeProvider.GetElapsedTime(started) >= _evidenceWriteTimeout;
+
+    private EvidenceWrite Acknowledged(EvidenceReceipt receipt, bool late, CancellationToken callerToken)
     {
         // A receipt that races the deadline counts as late. One that races the caller's cancellation is durable and
         // accepted; the executor then blocks on the canceled token before the side effect.
-        return deadline.HasExpired && !callerToken.IsCancellationRequested
+        return late && !callerToken.IsCancellationRequested
             ? EvidenceWrite.Failed(DeadlineMessage())
             : EvidenceWrite.Written(receipt);
     }
 
-    private EvidenceWrite Failed(Exception exception, Deadline deadline, CancellationToken callerToken)
+    private EvidenceWrite Failed(Exception exception, bool late, CancellationToken callerToken)
     {
         if (callerToken.IsCancellationRequested)
         {
@@ -97,7 +118,7 @@ public sealed partial class EvidenceFirstExecutor
         }
 
         // Exception messages may carry secrets and never reach evidence: the type says enough.
-        return deadline.HasExpired
+        return late
             ? EvidenceWrite.Failed(DeadlineMessage())
             : EvidenceWrite.Failed("the evidence sink threw " + exception.GetType().FullName + ".");
     }
@@ -115,6 +136,7 @@ public sealed partial class EvidenceFirstExecutor
     private async ValueTask<ReviewTicket?> TryEnqueueAsync(IReviewQueue queue, ReviewRequest request, CancellationToken callerToken)
     {
         Deadline deadline = _deadlines.Rent();
+        deadline.Arm(_evidenceWriteTimeout);
         CancellationTokenRegistration link = callerToken.CanBeCanceled
             ? callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline.Source)
             : default;

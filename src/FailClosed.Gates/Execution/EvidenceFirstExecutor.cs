@@ -58,7 +58,7 @@ public sealed partial class EvidenceFirstExecutor
         _reviewQueue = options.ReviewQueue;
         _timeProvider = options.TimeProvider;
         _evidenceWriteTimeout = timeout;
-        _deadlines = new DeadlinePool(_timeProvider, timeout);
+        _deadlines = new DeadlinePool(_timeProvider);
         _canceled = GateDecision.Indeterminate(GateName, GateCodes.Canceled, "The caller canceled the request before the side effect started.");
     }
 

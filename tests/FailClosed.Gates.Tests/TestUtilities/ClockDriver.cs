@@ -1,6 +1,10 @@
 namespace FailClosed.Gates.Tests.TestUtilities;
 
 /// <summary>Completes a task that waits on hanging sink calls by advancing the fake clock, without sleeping.</summary>
+/// <remarks>
+/// The executor arms a write's deadline only after the sink returned a pending task, which is after the sink signals
+/// that it hangs; so the driver yields until a timer is armed before it moves time.
+/// </remarks>
 public static class ClockDriver
 {
     /// <summary>Each time the sink starts hanging, advances the clock by <paramref name="step"/>; returns the task's result.</summary>
@@ -13,6 +17,11 @@ public static class ClockDriver
             if (done == task)
             {
                 return await task.ConfigureAwait(false);
+            }
+
+            while (clock.ArmedTimers == 0 && !task.IsCompleted)
+            {
+                await Task.Yield();
             }
 
             clock.Advance(step);
