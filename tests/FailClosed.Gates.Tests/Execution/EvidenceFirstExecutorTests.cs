@@ -229,6 +229,45 @@ public sealed class EvidenceFirstExecutorTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_SinkSlowThenPending_GetsOnlyWhatIsLeftOfTheBudget()
+    {
+        _f.Sink.For(EvidenceKind.Intent, SinkBehavior.SlowThenHang);
+        _f.Sink.SlowBy = TimeSpan.FromSeconds(3);
+
+        Task<GuardedResult<int>> pending = _f.Create().ExecuteAsync(
+            ExecutorFixture.Action(Gate.Allow<int>("ok")), 21, _f.Probe, static (c, p, ct) => p.RunAsync(c, ct)).AsTask();
+        await _f.Sink.Hangs.WaitAsync();
+        while (_f.Clock.ArmedTimers == 0)
+        {
+            await Task.Yield();
+        }
+
+        _f.Clock.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromTicks(1));
+        bool completedEarly = pending.IsCompleted;
+        _f.Clock.Advance(TimeSpan.FromTicks(1));
+        GuardedResult<int> result = await pending;
+
+        Assert.False(completedEarly);
+        Assert.Equal(GateCodes.EvidenceUnavailable, result.Decision.Code);
+        Assert.Equal(0, _f.Probe.Runs);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WithTheInMemorySink_WritesAChainedIntentAndOutcome()
+    {
+        var sink = new InMemoryEvidenceSink();
+        var executor = new EvidenceFirstExecutor(sink, new EvidenceFirstExecutorOptions { TimeProvider = _f.Clock });
+
+        GuardedResult<int> result = await executor.ExecuteAsync(ExecutorFixture.Action(Gate.Allow<int>("ok")), 21, static (c, _) => new ValueTask<int>(c));
+
+        EvidenceRecord[] records = sink.GetRecords();
+        Assert.Equal([EvidenceKind.Intent, EvidenceKind.Outcome], records.Select(static r => r.Kind));
+        Assert.Equal(records[0].Hash, records[1].PreviousHash);
+        Assert.Equal(records[0].Hash, result.EvidenceReceipt!.Value.LeafHash);
+        Assert.Equal(records[1].Hash, result.OutcomeReceipt!.Value.LeafHash);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_AsynchronousSink_Runs()
     {
         _f.Sink.Always(SinkBehavior.Yielding);

@@ -109,6 +109,9 @@ public sealed class ScriptedEvidenceSink : IEvidenceSink
             case SinkBehavior.Slow:
                 (_clock ?? throw new InvalidOperationException("A slow sink needs a fake clock.")).Advance(SlowBy);
                 return new ValueTask<EvidenceReceipt>(Store(record));
+            case SinkBehavior.SlowThenHang:
+                (_clock ?? throw new InvalidOperationException("A slow sink needs a fake clock.")).Advance(SlowBy);
+                return HangAsync(cancellationToken);
             default:
                 throw new InvalidOperationException("Unknown behavior " + behavior.ToString() + ".");
         }

@@ -23,4 +23,7 @@ public enum SinkBehavior
 
     /// <summary>Advances the fake clock by <see cref="ScriptedEvidenceSink.SlowBy"/> inside the call, then stores and acknowledges.</summary>
     Slow,
+
+    /// <summary>Advances the fake clock by <see cref="ScriptedEvidenceSink.SlowBy"/> inside the call, then hangs until its token is canceled.</summary>
+    SlowThenHang,
 }
