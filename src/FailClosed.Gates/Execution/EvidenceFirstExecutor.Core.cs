@@ -1,14 +1,19 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 
 namespace FailClosed.Gates;
 
 /// <summary>The fixed order of one execution: classify, evaluate, Intent, side effect, Outcome.</summary>
+/// <remarks>
+/// Each stage is a plain method that continues synchronously while the gate, the sink and the side effect complete
+/// synchronously, and hands over to an <c>async</c> continuation only when one of them is really pending.
+/// </remarks>
 public sealed partial class EvidenceFirstExecutor
 {
     private const string CompletedDetail = "Completed";
 
-    private async ValueTask<GuardedResult<TResult>> ExecuteCoreAsync<TContext, TState, TResult>(
+    private ValueTask<GuardedResult<TResult>> ExecuteCoreAsync<TContext, TState, TResult>(
         GuardedAction<TContext> action,
         TContext context,
         TState state,
@@ -26,11 +31,11 @@ public sealed partial class EvidenceFirstExecutor
                 ActionCatalog.GateName,
                 "The action '" + name + "' is not in the strict action catalog.",
                 GateCodes.ActionUnclassified);
-            return await BlockAsync<TResult>(unlisted, unclassified).ConfigureAwait(false);
+            return BlockAsync<TResult>(unlisted, unclassified);
         }
 
         FailMode mode = _catalog.GetMode(name);
-        bool failOpen = mode.IsOpen && mode.IsInForceAt(_timeProvider.GetUtcNow());
+        FailMode? exemption = mode.IsOpen && mode.IsInForceAt(_timeProvider.GetUtcNow()) ? mode : null;
 
         // The facts every record carries. A describer (or a custom gate's Pins) that throws leaves no trustworthy
         // evidence to write, so it blocks; it is the caller's bug, not an uncertainty an exemption covers.
@@ -48,31 +53,82 @@ public sealed partial class EvidenceFirstExecutor
                 GateCodes.Fault,
                 "The subject or the policy pins of action '" + name + "' could not be read: " + exception.GetType().FullName + " was thrown.",
                 exception);
-            return await BlockAsync<TResult>(new ExecutionScope(name, correlationId, null, []), fault).ConfigureAwait(false);
+            return BlockAsync<TResult>(new ExecutionScope(name, correlationId, null, []), fault);
         }
 
         // 2. Evaluate. EvaluateAsync never throws: faults, timeouts and cancellation arrive as blocks.
-        GateDecision decision = await action.Gate.EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
-        var scope = new ExecutionScope(name, correlationId, subject, MergePins(gatePins, decision));
+        var call = new SideEffectCall<TContext, TState, TResult>(context, state, sideEffect, cancellationToken);
+        ValueTask<GateDecision> evaluation = action.Gate.EvaluateAsync(context, cancellationToken);
+        if (!evaluation.IsCompletedSuccessfully)
+        {
+            return DecideSlowAsync(evaluation, name, correlationId, subject, gatePins, exemption, call);
+        }
 
+        GateDecision decision = evaluation.Result;
+        return DecideAsync(new ExecutionScope(name, correlationId, subject, MergePins(gatePins, decision)), decision, exemption, call);
+    }
+
+    private async ValueTask<GuardedResult<TResult>> DecideSlowAsync<TContext, TState, TResult>(
+        ValueTask<GateDecision> evaluation,
+        string name,
+        string correlationId,
+        string? subject,
+        IReadOnlyList<PolicyPin> gatePins,
+        FailMode? exemption,
+        SideEffectCall<TContext, TState, TResult> call)
+    {
+        GateDecision decision = await evaluation.ConfigureAwait(false);
+        var scope = new ExecutionScope(name, correlationId, subject, MergePins(gatePins, decision));
+        return await DecideAsync(scope, decision, exemption, call).ConfigureAwait(false);
+    }
+
+    private ValueTask<GuardedResult<TResult>> DecideAsync<TContext, TState, TResult>(
+        ExecutionScope scope,
+        GateDecision decision,
+        FailMode? exemption,
+        SideEffectCall<TContext, TState, TResult> call)
+    {
+        CancellationToken cancellationToken = call.CancellationToken;
         if (!decision.IsAllowed)
         {
-            return failOpen && decision.Verdict == Verdict.Indeterminate && !cancellationToken.IsCancellationRequested
-                ? await FailOpenAsync(scope, decision, mode, context, state, sideEffect, cancellationToken).ConfigureAwait(false)
-                : await BlockAsync<TResult>(scope, decision).ConfigureAwait(false);
+            return exemption is not null && decision.Verdict == Verdict.Indeterminate && !cancellationToken.IsCancellationRequested
+                ? FailOpenAsync(scope, decision, exemption, call)
+                : BlockAsync<TResult>(scope, decision);
         }
 
         if (cancellationToken.IsCancellationRequested)
         {
-            return await BlockAsync<TResult>(scope, _canceled).ConfigureAwait(false);
+            return BlockAsync<TResult>(scope, _canceled);
         }
 
         // 3. Intent: acknowledged before the side effect starts, or the side effect does not start.
-        EvidenceWrite intent = await WriteAsync(scope.ToRecord(EvidenceKind.Intent, decision, null, _timeProvider.GetUtcNow()), cancellationToken)
-            .ConfigureAwait(false);
-        if (intent.CanceledByCaller || cancellationToken.IsCancellationRequested)
+        ValueTask<EvidenceWrite> intent = WriteAsync(scope.ToRecord(EvidenceKind.Intent, decision, null, _timeProvider.GetUtcNow()), cancellationToken);
+        return intent.IsCompletedSuccessfully
+            ? AfterIntentAsync(intent.Result, scope, decision, exemption, call)
+            : AfterIntentSlowAsync(intent, scope, decision, exemption, call);
+    }
+
+    private async ValueTask<GuardedResult<TResult>> AfterIntentSlowAsync<TContext, TState, TResult>(
+        ValueTask<EvidenceWrite> intent,
+        ExecutionScope scope,
+        GateDecision decision,
+        FailMode? exemption,
+        SideEffectCall<TContext, TState, TResult> call)
+    {
+        EvidenceWrite written = await intent.ConfigureAwait(false);
+        return await AfterIntentAsync(written, scope, decision, exemption, call).ConfigureAwait(false);
+    }
+
+    private ValueTask<GuardedResult<TResult>> AfterIntentAsync<TContext, TState, TResult>(
+        EvidenceWrite intent,
+        ExecutionScope scope,
+        GateDecision decision,
+        FailMode? exemption,
+        SideEffectCall<TContext, TState, TResult> call)
+    {
+        if (intent.CanceledByCaller || call.CancellationToken.IsCancellationRequested)
         {
-            return await BlockAsync<TResult>(scope, _canceled).ConfigureAwait(false);
+            return BlockAsync<TResult>(scope, _canceled);
         }
 
         if (!intent.IsWritten)
@@ -80,88 +136,162 @@ public sealed partial class EvidenceFirstExecutor
             GateDecision outage = GateDecision.Indeterminate(
                 GateName,
                 GateCodes.EvidenceUnavailable,
-                "The Intent record of action '" + name + "' was not acknowledged: " + intent.Failure);
-            return failOpen
-                ? await FailOpenAsync(scope, outage, mode, context, state, sideEffect, cancellationToken).ConfigureAwait(false)
-                : await EscalateAsync<TResult>(scope, outage, cancellationToken).ConfigureAwait(false);
+                "The Intent record of action '" + scope.Action + "' was not acknowledged: " + intent.Failure);
+            return exemption is not null
+                ? FailOpenAsync(scope, outage, exemption, call)
+                : EscalateAsync<TResult>(scope, outage, call.CancellationToken);
         }
 
         // 4 and 5.
-        return await RunAsync(scope, decision, intent.Receipt, isFailOpen: false, context, state, sideEffect, cancellationToken).ConfigureAwait(false);
+        return RunAsync(scope, decision, intent.Receipt, isFailOpen: false, call);
     }
 
     private async ValueTask<GuardedResult<TResult>> FailOpenAsync<TContext, TState, TResult>(
         ExecutionScope scope,
         GateDecision decision,
-        FailMode mode,
-        TContext context,
-        TState state,
-        Func<TContext, TState, CancellationToken, ValueTask<TResult>> sideEffect,
-        CancellationToken cancellationToken)
+        FailMode exemption,
+        SideEffectCall<TContext, TState, TResult> call)
     {
         string detail = string.Create(
             CultureInfo.InvariantCulture,
-            $"Ran under a fail-open exemption until {mode.ReviewBy!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: {mode.Justification}");
-        EvidenceWrite announcement = await WriteAsync(scope.ToRecord(EvidenceKind.FailOpen, decision, detail, _timeProvider.GetUtcNow()), cancellationToken)
+            $"Ran under a fail-open exemption until {exemption.ReviewBy!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: {exemption.Justification}");
+        EvidenceWrite announcement = await WriteAsync(scope.ToRecord(EvidenceKind.FailOpen, decision, detail, _timeProvider.GetUtcNow()), call.CancellationToken)
             .ConfigureAwait(false);
-        if (announcement.CanceledByCaller || cancellationToken.IsCancellationRequested)
+        if (announcement.CanceledByCaller || call.CancellationToken.IsCancellationRequested)
         {
             return await BlockAsync<TResult>(scope, _canceled).ConfigureAwait(false);
         }
 
         ExecutorMetrics.RecordFailOpen(scope.Action, decision.Code);
-        return await RunAsync(scope, decision, announcement.Receipt, isFailOpen: true, context, state, sideEffect, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(scope, decision, announcement.Receipt, isFailOpen: true, call).ConfigureAwait(false);
     }
 
-    private async ValueTask<GuardedResult<TResult>> RunAsync<TContext, TState, TResult>(
+    private ValueTask<GuardedResult<TResult>> RunAsync<TContext, TState, TResult>(
         ExecutionScope scope,
         GateDecision decision,
         EvidenceReceipt? announcement,
         bool isFailOpen,
-        TContext context,
-        TState state,
-        Func<TContext, TState, CancellationToken, ValueTask<TResult>> sideEffect,
-        CancellationToken cancellationToken)
+        SideEffectCall<TContext, TState, TResult> call)
     {
-        TResult value = default!;
-        ExceptionDispatchInfo? thrown = null;
+        ValueTask<TResult> pending;
         try
         {
-            value = await sideEffect(context, state, cancellationToken).ConfigureAwait(false);
+            pending = call.Invoke();
         }
         catch (Exception exception)
         {
-            thrown = ExceptionDispatchInfo.Capture(exception);
+            return RecordFailureAsync<TResult>(scope, decision, announcement, ExceptionDispatchInfo.Capture(exception));
         }
 
+        return pending.IsCompletedSuccessfully
+            ? RecordOutcomeAsync(pending.Result, scope, decision, announcement, isFailOpen)
+            : RunSlowAsync(pending, scope, decision, announcement, isFailOpen);
+    }
+
+    private async ValueTask<GuardedResult<TResult>> RunSlowAsync<TResult>(
+        ValueTask<TResult> pending,
+        ExecutionScope scope,
+        GateDecision decision,
+        EvidenceReceipt? announcement,
+        bool isFailOpen)
+    {
+        TResult value;
+        try
+        {
+            value = await pending.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            return await RecordFailureAsync<TResult>(scope, decision, announcement, ExceptionDispatchInfo.Capture(exception)).ConfigureAwait(false);
+        }
+
+        return await RecordOutcomeAsync(value, scope, decision, announcement, isFailOpen).ConfigureAwait(false);
+    }
+
+    private ValueTask<GuardedResult<TResult>> RecordOutcomeAsync<TResult>(
+        TResult value,
+        ExecutionScope scope,
+        GateDecision decision,
+        EvidenceReceipt? announcement,
+        bool isFailOpen)
+    {
         // An Outcome is written only after an acknowledged Intent (or FailOpen) record, so the evidence never holds
         // an outcome whose announcement is missing. The caller's token is not passed: the side effect has run.
-        EvidenceReceipt? outcome = null;
-        if (announcement.HasValue)
+        if (!announcement.HasValue)
         {
-            string detail = thrown is null ? CompletedDetail : "Threw " + thrown.SourceException.GetType().FullName;
-            EvidenceWrite write = await WriteAsync(scope.ToRecord(EvidenceKind.Outcome, decision, detail, _timeProvider.GetUtcNow()), CancellationToken.None)
-                .ConfigureAwait(false);
-            outcome = write.Receipt;
+            return new ValueTask<GuardedResult<TResult>>(Completed(value, scope, decision, announcement, default, isFailOpen));
         }
 
-        if (!outcome.HasValue)
+        ValueTask<EvidenceWrite> outcome = WriteAsync(scope.ToRecord(EvidenceKind.Outcome, decision, CompletedDetail, _timeProvider.GetUtcNow()), CancellationToken.None);
+        return outcome.IsCompletedSuccessfully
+            ? new ValueTask<GuardedResult<TResult>>(Completed(value, scope, decision, announcement, outcome.Result, isFailOpen))
+            : RecordOutcomeSlowAsync(outcome, value, scope, decision, announcement, isFailOpen);
+    }
+
+    private async ValueTask<GuardedResult<TResult>> RecordOutcomeSlowAsync<TResult>(
+        ValueTask<EvidenceWrite> outcome,
+        TResult value,
+        ExecutionScope scope,
+        GateDecision decision,
+        EvidenceReceipt? announcement,
+        bool isFailOpen) =>
+        Completed(value, scope, decision, announcement, await outcome.ConfigureAwait(false), isFailOpen);
+
+    private static GuardedResult<TResult> Completed<TResult>(
+        TResult value,
+        ExecutionScope scope,
+        GateDecision decision,
+        EvidenceReceipt? announcement,
+        EvidenceWrite outcome,
+        bool isFailOpen)
+    {
+        if (!outcome.IsWritten)
         {
             ExecutorMetrics.RecordOutcomeUnrecorded(scope.Action);
         }
 
-        thrown?.Throw();
-        return new GuardedResult<TResult>(true, value, decision, scope.CorrelationId, announcement, outcome, null, isFailOpen);
+        return new GuardedResult<TResult>(true, value, decision, scope.CorrelationId, announcement, outcome.Receipt, null, isFailOpen);
     }
 
-    private async ValueTask<GuardedResult<TResult>> BlockAsync<TResult>(ExecutionScope scope, GateDecision decision)
+    private async ValueTask<GuardedResult<TResult>> RecordFailureAsync<TResult>(
+        ExecutionScope scope,
+        GateDecision decision,
+        EvidenceReceipt? announcement,
+        ExceptionDispatchInfo thrown)
+    {
+        // The type says what went wrong; the message may carry secrets and never reaches evidence.
+        EvidenceWrite outcome = default;
+        if (announcement.HasValue)
+        {
+            string detail = "Threw " + thrown.SourceException.GetType().FullName;
+            outcome = await WriteAsync(scope.ToRecord(EvidenceKind.Outcome, decision, detail, _timeProvider.GetUtcNow()), CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+
+        if (!outcome.IsWritten)
+        {
+            ExecutorMetrics.RecordOutcomeUnrecorded(scope.Action);
+        }
+
+        thrown.Throw();
+        throw new UnreachableException();
+    }
+
+    private ValueTask<GuardedResult<TResult>> BlockAsync<TResult>(ExecutionScope scope, GateDecision decision)
     {
         // The block stands whether or not its record is written; the caller's token is not passed, so a canceled
         // request still leaves its Decision record when the sink can take it.
-        EvidenceWrite write = await WriteAsync(scope.ToRecord(EvidenceKind.Decision, decision, decision.Reason, _timeProvider.GetUtcNow()), CancellationToken.None)
-            .ConfigureAwait(false);
-        return new GuardedResult<TResult>(false, default!, decision, scope.CorrelationId, write.Receipt, null, null, false);
+        ValueTask<EvidenceWrite> write = WriteAsync(scope.ToRecord(EvidenceKind.Decision, decision, decision.Reason, _timeProvider.GetUtcNow()), CancellationToken.None);
+        return write.IsCompletedSuccessfully
+            ? new ValueTask<GuardedResult<TResult>>(Blocked<TResult>(scope, decision, write.Result, null))
+            : BlockSlowAsync<TResult>(write, scope, decision);
     }
+
+    private static async ValueTask<GuardedResult<TResult>> BlockSlowAsync<TResult>(ValueTask<EvidenceWrite> write, ExecutionScope scope, GateDecision decision) =>
+        Blocked<TResult>(scope, decision, await write.ConfigureAwait(false), null);
+
+    private static GuardedResult<TResult> Blocked<TResult>(ExecutionScope scope, GateDecision decision, EvidenceWrite write, ReviewTicket? ticket) =>
+        new(false, default!, decision, scope.CorrelationId, write.Receipt, null, ticket, false);
 
     private async ValueTask<GuardedResult<TResult>> EscalateAsync<TResult>(ExecutionScope scope, GateDecision outage, CancellationToken cancellationToken)
     {
@@ -177,7 +307,7 @@ public sealed partial class EvidenceFirstExecutor
                 scope.ToRecord(EvidenceKind.Escalation, outage, "Queued for review as ticket '" + ticket.Id + "'.", _timeProvider.GetUtcNow()),
                 CancellationToken.None)
             .ConfigureAwait(false);
-        return new GuardedResult<TResult>(false, default!, outage, scope.CorrelationId, write.Receipt, null, ticket, false);
+        return Blocked<TResult>(scope, outage, write, ticket);
     }
 
     private static string? TryDescribe<TContext>(GuardedAction<TContext> action, TContext context)
