@@ -179,6 +179,7 @@ public sealed partial class EvidenceFirstExecutor
     /// <returns>The side effect's value. A fail-open run, or a run whose outcome went unrecorded, still returns it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="action"/> or <paramref name="sideEffect"/> is null.</exception>
     /// <exception cref="GateBlockedException">The request was blocked; the exception carries the decision.</exception>
+    /// <remarks>An exception thrown by the side effect is recorded (its type only) and rethrown unchanged, never wrapped.</remarks>
     public ValueTask<TResult> ExecuteOrThrowAsync<TContext, TResult>(
         GuardedAction<TContext> action,
         TContext context,
@@ -198,6 +199,7 @@ public sealed partial class EvidenceFirstExecutor
     /// <returns>The side effect's value. A fail-open run, or a run whose outcome went unrecorded, still returns it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="action"/> or <paramref name="sideEffect"/> is null.</exception>
     /// <exception cref="GateBlockedException">The request was blocked; the exception carries the decision.</exception>
+    /// <remarks>An exception thrown by the side effect is recorded (its type only) and rethrown unchanged, never wrapped.</remarks>
     public ValueTask<TResult> ExecuteOrThrowAsync<TContext, TState, TResult>(
         GuardedAction<TContext> action,
         TContext context,
@@ -215,6 +217,7 @@ public sealed partial class EvidenceFirstExecutor
     /// <returns>A task that completes when the side effect has run.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="action"/> or <paramref name="sideEffect"/> is null.</exception>
     /// <exception cref="GateBlockedException">The request was blocked; the exception carries the decision.</exception>
+    /// <remarks>An exception thrown by the side effect is recorded (its type only) and rethrown unchanged, never wrapped.</remarks>
     public ValueTask ExecuteOrThrowAsync<TContext>(
         GuardedAction<TContext> action,
         TContext context,
@@ -233,6 +236,7 @@ public sealed partial class EvidenceFirstExecutor
     /// <returns>A task that completes when the side effect has run.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="action"/> or <paramref name="sideEffect"/> is null.</exception>
     /// <exception cref="GateBlockedException">The request was blocked; the exception carries the decision.</exception>
+    /// <remarks>An exception thrown by the side effect is recorded (its type only) and rethrown unchanged, never wrapped.</remarks>
     public ValueTask ExecuteOrThrowAsync<TContext, TState>(
         GuardedAction<TContext> action,
         TContext context,

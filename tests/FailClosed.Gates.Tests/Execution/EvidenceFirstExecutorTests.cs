@@ -316,6 +316,30 @@ public sealed class EvidenceFirstExecutorTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_IntentWriteFailsAndReviewQueueHangs_GivesUpAtTheDeadlineWithoutATicket()
+    {
+        _f.Sink.For(EvidenceKind.Intent, SinkBehavior.Throw);
+        var queue = new HangingReviewQueue();
+
+        Task<GuardedResult<int>> pending = _f.Create(reviewQueue: queue).ExecuteAsync(
+            ExecutorFixture.Action(Gate.Allow<int>("ok")), 21, _f.Probe, static (c, p, ct) => p.RunAsync(c, ct)).AsTask();
+        await queue.Entered.WaitAsync();
+        while (_f.Clock.ArmedTimers == 0)
+        {
+            await Task.Yield();
+        }
+
+        _f.Clock.Advance(ExecutorFixture.Timeout);
+        GuardedResult<int> result = await pending;
+
+        Assert.False(result.Executed);
+        Assert.Equal(GateCodes.EvidenceUnavailable, result.Decision.Code);
+        Assert.Null(result.ReviewTicket);
+        Assert.True(queue.Token.IsCancellationRequested);
+        Assert.Equal(EvidenceKind.Decision, Assert.Single(_f.Sink.Records).Kind);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_Allowed_DoesNotQueueForReview()
     {
         var queue = new InMemoryReviewQueue(_f.Clock);
@@ -533,6 +557,22 @@ public sealed class EvidenceFirstExecutorTests
         {
             GateDecision allow = GateDecision.Allow(Name);
             return new ValueTask<GateDecision>(decisionPin is { } pin ? allow.WithPin(pin) : allow);
+        }
+    }
+
+    private sealed class HangingReviewQueue : IReviewQueue
+    {
+        public SemaphoreSlim Entered { get; } = new(0);
+
+        public CancellationToken Token { get; private set; }
+
+        public ValueTask<ReviewTicket> EnqueueAsync(ReviewRequest request, CancellationToken cancellationToken = default)
+        {
+            Token = cancellationToken;
+            var hang = new TaskCompletionSource<ReviewTicket>(TaskCreationOptions.RunContinuationsAsynchronously);
+            cancellationToken.Register(static state => ((TaskCompletionSource<ReviewTicket>)state!).TrySetCanceled(), hang);
+            Entered.Release();
+            return new ValueTask<ReviewTicket>(hang.Task);
         }
     }
 
