@@ -19,12 +19,14 @@ public sealed class ActionCatalog
 
     private readonly FrozenDictionary<string, FailMode> _modes;
     private readonly string[] _actions;
+    private readonly IReadOnlyList<string> _actionsView;
 
     internal ActionCatalog(IReadOnlyDictionary<string, FailMode> entries, bool strict)
     {
         _modes = entries.ToFrozenDictionary(StringComparer.Ordinal);
         _actions = [.. entries.Keys];
         Array.Sort(_actions, StringComparer.Ordinal);
+        _actionsView = Array.AsReadOnly(_actions); // the array itself would let a caller cast and reorder it
         IsStrict = strict;
     }
 
@@ -35,7 +37,7 @@ public sealed class ActionCatalog
     public bool IsStrict { get; }
 
     /// <summary>Gets the classified action names, in ordinal order.</summary>
-    public IReadOnlyList<string> Actions => _actions;
+    public IReadOnlyList<string> Actions => _actionsView;
 
     /// <summary>Starts a new catalog.</summary>
     /// <returns>An empty, lenient builder.</returns>

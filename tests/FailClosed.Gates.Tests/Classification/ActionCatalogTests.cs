@@ -134,6 +134,14 @@ public sealed class ActionCatalogTests
     }
 
     [Fact]
+    public void Actions_CannotBeCastBackToAMutableArray()
+    {
+        ActionCatalog catalog = ActionCatalog.CreateBuilder().AddClosed("a").Build();
+
+        Assert.IsNotType<string[]>(catalog.Actions);
+    }
+
+    [Fact]
     public void Lookups_NullAction_Throw()
     {
         Assert.Throws<ArgumentNullException>(() => ActionCatalog.Empty.Contains(null!));
