@@ -33,6 +33,27 @@ public sealed class FakeTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Gets the number of timers that are due to fire at some instant (not disposed, not disarmed).</summary>
+    public int ArmedTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                int armed = 0;
+                foreach (FakeTimer timer in _timers)
+                {
+                    if (timer.DueAt is not null)
+                    {
+                        armed++;
+                    }
+                }
+
+                return armed;
+            }
+        }
+    }
+
     /// <summary>Gets the number of timers ever created.</summary>
     public long TimersCreated => Interlocked.Read(ref _created);
 

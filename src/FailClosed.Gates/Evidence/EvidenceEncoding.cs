@@ -1,0 +1,406 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace FailClosed.Gates;
+
+/// <summary>
+/// The canonical, versioned encoding of an <see cref="EvidenceRecord"/> (an "entry"): compact UTF-8 JSON with a
+/// fixed property order, written by <see cref="Utf8JsonWriter"/> with its default (ASCII-only) escaping.
+/// See docs/journal-format.md.
+/// </summary>
+/// <remarks>
+/// An entry is split in two: a prefix the sink writes when it assigns the position
+/// (<c>{"v":1,"seq":N,"prev":"hex",</c>) and the content the caller's record fixes (<c>"ts":…}</c>). The content is
+/// encoded once, before the record is queued, so an oversized or invalid record is refused before anything is
+/// written.
+/// </remarks>
+internal static class EvidenceEncoding
+{
+    /// <summary>The encoding version written in the <c>v</c> property.</summary>
+    public const int Version = 1;
+
+    /// <summary>The largest entry accepted, in bytes.</summary>
+    public const int MaxEntryBytes = 64 * 1024;
+
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    private static readonly byte[] s_prefixStart = "{\"v\":1,\"seq\":"u8.ToArray();
+    private static readonly byte[] s_prefixPrev = ",\"prev\":\""u8.ToArray();
+    private static readonly byte[] s_prefixEnd = "\","u8.ToArray();
+
+    /// <summary>The longest possible prefix: the longest sequence number and a 64-character hash.</summary>
+    public static readonly int MaxPrefixLength = s_prefixStart.Length + 19 + s_prefixPrev.Length + 64 + s_prefixEnd.Length;
+
+    /// <summary>The largest content accepted, so that every entry fits <see cref="MaxEntryBytes"/> whatever its position.</summary>
+    public static readonly int MaxContentBytes = MaxEntryBytes - MaxPrefixLength;
+
+    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = false, SkipValidation = false };
+
+    /// <summary>Encodes the content of <paramref name="record"/> (everything the caller fills).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> or one of its required strings or pins is null.</exception>
+    /// <exception cref="ArgumentException">The record is invalid or its encoding exceeds <see cref="MaxContentBytes"/>.</exception>
+    public static byte[] EncodeContent(EvidenceRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Validate(record);
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        try
+        {
+            using var writer = new Utf8JsonWriter(buffer, s_writerOptions);
+            writer.WriteStartObject();
+            writer.WriteString("ts"u8, record.Timestamp.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture));
+            writer.WriteString("kind"u8, KindName(record.Kind));
+            writer.WriteString("action"u8, record.Action);
+            writer.WriteString("verdict"u8, VerdictName(record.Verdict));
+            writer.WriteString("code"u8, record.Code);
+            writer.WriteString("gate"u8, record.Gate);
+            writer.WriteStartArray("pins"u8);
+            foreach (PolicyPin pin in record.Pins)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name"u8, pin.Name);
+                writer.WriteString("version"u8, pin.Version);
+                writer.WriteString("sha256"u8, pin.Sha256);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("subject"u8, record.Subject);
+            writer.WriteString("correlationId"u8, record.CorrelationId);
+            writer.WriteString("detail"u8, record.Detail);
+            writer.WriteEndObject();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(
+                $"The evidence record for action '{record.Action}' cannot be encoded: a string is not valid UTF-16 or is too long ({ex.Message}).",
+                nameof(record),
+                ex);
+        }
+
+        // Drop the leading '{': the prefix opens the object.
+        ReadOnlySpan<byte> content = buffer.WrittenSpan[1..];
+        if (content.Length > MaxContentBytes)
+        {
+            throw new ArgumentException(
+                $"The evidence record for action '{record.Action}' encodes to {content.Length + MaxPrefixLength} bytes at most, more than the limit of {MaxEntryBytes} bytes; nothing was written.",
+                nameof(record));
+        }
+
+        return content.ToArray();
+    }
+
+    /// <summary>Returns the length of the entry for <paramref name="sequence"/> and content of <paramref name="contentLength"/> bytes.</summary>
+    public static int EntryLength(long sequence, int contentLength) =>
+        s_prefixStart.Length + DigitCount(sequence) + s_prefixPrev.Length + 64 + s_prefixEnd.Length + contentLength;
+
+    /// <summary>Writes the whole entry (prefix and content) into <paramref name="destination"/> and returns its length.</summary>
+    public static int WriteEntry(long sequence, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> content, Span<byte> destination)
+    {
+        int at = 0;
+        s_prefixStart.CopyTo(destination);
+        at += s_prefixStart.Length;
+        if (!Utf8Formatter.TryFormat(sequence, destination[at..], out int written))
+        {
+            throw new ArgumentException("The destination is too small for the entry.", nameof(destination));
+        }
+
+        at += written;
+        s_prefixPrev.CopyTo(destination[at..]);
+        at += s_prefixPrev.Length;
+        if (Convert.TryToHexStringLower(previousHash, destination[at..], out written) is false || written != 64)
+        {
+            throw new ArgumentException("The previous hash must be 32 bytes.", nameof(previousHash));
+        }
+
+        at += written;
+        s_prefixEnd.CopyTo(destination[at..]);
+        at += s_prefixEnd.Length;
+        content.CopyTo(destination[at..]);
+        return at + content.Length;
+    }
+
+    /// <summary>Encodes a whole entry.</summary>
+    public static byte[] EncodeEntry(long sequence, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> content)
+    {
+        var entry = new byte[EntryLength(sequence, content.Length)];
+        int length = WriteEntry(sequence, previousHash, content, entry);
+        return length == entry.Length ? entry : entry[..length];
+    }
+
+    /// <summary>
+    /// Decodes an entry and checks that it is canonical (re-encoding it gives the same bytes).
+    /// </summary>
+    /// <returns>The record with <see cref="EvidenceRecord.Sequence"/> and <see cref="EvidenceRecord.PreviousHash"/>
+    /// set and <see cref="EvidenceRecord.Hash"/> empty.</returns>
+    /// <exception cref="FormatException">The entry is not a canonical version-1 entry.</exception>
+    public static EvidenceRecord Decode(ReadOnlySpan<byte> entry)
+    {
+        EvidenceRecord record;
+        try
+        {
+            record = Parse(entry);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"The entry is not valid JSON: {ex.Message}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new FormatException($"The entry does not have the expected shape: {ex.Message}", ex);
+        }
+
+        byte[] content;
+        try
+        {
+            content = EncodeContent(record);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new FormatException($"The entry holds a record that cannot be re-encoded: {ex.Message}", ex);
+        }
+
+        byte[] previous = EvidenceHashing.TryParseHex(record.PreviousHash)!;
+        byte[] canonical = EncodeEntry(record.Sequence, previous, content);
+        if (!entry.SequenceEqual(canonical))
+        {
+            throw new FormatException("The entry is not in canonical form: re-encoding its record gives different bytes.");
+        }
+
+        return record;
+    }
+
+    private static EvidenceRecord Parse(ReadOnlySpan<byte> entry)
+    {
+        var reader = new Utf8JsonReader(entry, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 4 });
+        Expect(ref reader, JsonTokenType.StartObject);
+        Property(ref reader, "v"u8);
+        Expect(ref reader, JsonTokenType.Number);
+        if (!reader.TryGetInt32(out int version) || version != Version)
+        {
+            throw new FormatException($"The entry has encoding version '{Encoding.UTF8.GetString(reader.ValueSpan)}'; only version {Version} is known.");
+        }
+
+        Property(ref reader, "seq"u8);
+        Expect(ref reader, JsonTokenType.Number);
+        if (!reader.TryGetInt64(out long sequence) || sequence < 0)
+        {
+            throw new FormatException("The entry's sequence is not a non-negative 64-bit integer.");
+        }
+
+        string previous = RequiredString(ref reader, "prev"u8);
+        if (EvidenceHashing.TryParseHex(previous) is null)
+        {
+            throw new FormatException($"The entry's previous hash '{previous}' is not 64 hex characters.");
+        }
+
+        string timestamp = RequiredString(ref reader, "ts"u8);
+        if (!DateTimeOffset.TryParseExact(timestamp, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset ts))
+        {
+            throw new FormatException($"The entry's timestamp '{timestamp}' is not in the form {TimestampFormat}.");
+        }
+
+        string kindName = RequiredString(ref reader, "kind"u8);
+        if (!Enum.TryParse(kindName, ignoreCase: false, out EvidenceKind kind) || !Enum.IsDefined(kind) || KindName(kind) != kindName)
+        {
+            throw new FormatException($"The entry's kind '{kindName}' is not a known evidence kind.");
+        }
+
+        string action = RequiredString(ref reader, "action"u8);
+        string verdictName = RequiredString(ref reader, "verdict"u8);
+        if (!Enum.TryParse(verdictName, ignoreCase: false, out Verdict verdict) || !Enum.IsDefined(verdict) || VerdictName(verdict) != verdictName)
+        {
+            throw new FormatException($"The entry's verdict '{verdictName}' is not a known verdict.");
+        }
+
+        string code = RequiredString(ref reader, "code"u8);
+        string gate = RequiredString(ref reader, "gate"u8);
+        Property(ref reader, "pins"u8);
+        Expect(ref reader, JsonTokenType.StartArray);
+        var pins = new List<PolicyPin>();
+        while (true)
+        {
+            Read(ref reader);
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                break;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new FormatException($"The entry's pins hold a {reader.TokenType} where a pin object was expected.");
+            }
+
+            string name = RequiredString(ref reader, "name"u8);
+            string pinVersion = RequiredString(ref reader, "version"u8);
+            string sha256 = RequiredString(ref reader, "sha256"u8);
+            Expect(ref reader, JsonTokenType.EndObject);
+            pins.Add(new PolicyPin(name, pinVersion, sha256));
+        }
+
+        string? subject = OptionalString(ref reader, "subject"u8);
+        string correlationId = RequiredString(ref reader, "correlationId"u8);
+        string? detail = OptionalString(ref reader, "detail"u8);
+        Expect(ref reader, JsonTokenType.EndObject);
+        if (reader.Read())
+        {
+            throw new FormatException("The entry has bytes after its closing brace.");
+        }
+
+        return new EvidenceRecord
+        {
+            Sequence = sequence,
+            PreviousHash = previous,
+            Timestamp = ts,
+            Kind = kind,
+            Action = action,
+            Verdict = verdict,
+            Code = code,
+            Gate = gate,
+            Pins = pins.Count == 0 ? [] : pins.ToArray(),
+            Subject = subject,
+            CorrelationId = correlationId,
+            Detail = detail,
+        };
+    }
+
+    private static void Validate(EvidenceRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record.Action, "record.Action");
+        ArgumentNullException.ThrowIfNull(record.Code, "record.Code");
+        ArgumentNullException.ThrowIfNull(record.Gate, "record.Gate");
+        ArgumentNullException.ThrowIfNull(record.CorrelationId, "record.CorrelationId");
+        ArgumentNullException.ThrowIfNull(record.Pins, "record.Pins");
+        if (!Enum.IsDefined(record.Kind))
+        {
+            throw new ArgumentException($"The evidence record's kind '{(int)record.Kind}' is not a defined EvidenceKind.", nameof(record));
+        }
+
+        if (!Enum.IsDefined(record.Verdict))
+        {
+            throw new ArgumentException($"The evidence record's verdict '{(int)record.Verdict}' is not a defined Verdict.", nameof(record));
+        }
+
+        bool valid = IsValidUtf16(record.Action) && IsValidUtf16(record.Code) && IsValidUtf16(record.Gate)
+            && IsValidUtf16(record.CorrelationId) && IsValidUtf16(record.Subject) && IsValidUtf16(record.Detail);
+        foreach (PolicyPin pin in record.Pins)
+        {
+            if (pin.Name is null || pin.Version is null || pin.Sha256 is null)
+            {
+                throw new ArgumentException($"The evidence record for action '{record.Action}' has a pin with a null name, version or digest.", nameof(record));
+            }
+
+            valid &= IsValidUtf16(pin.Name) && IsValidUtf16(pin.Version) && IsValidUtf16(pin.Sha256);
+        }
+
+        if (!valid)
+        {
+            // The JSON writer would silently replace a lone surrogate with U+FFFD: evidence must not differ from the record.
+            throw new ArgumentException("The evidence record has a string with a lone surrogate; every string must be valid UTF-16.", nameof(record));
+        }
+    }
+
+    private static bool IsValidUtf16(string? value)
+    {
+        if (value is null)
+        {
+            return true;
+        }
+
+        for (int i = 0; i < value.Length; i++)
+        {
+            char c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string KindName(EvidenceKind kind) => kind switch
+    {
+        EvidenceKind.Decision => "Decision",
+        EvidenceKind.Intent => "Intent",
+        EvidenceKind.Outcome => "Outcome",
+        EvidenceKind.Escalation => "Escalation",
+        EvidenceKind.Approval => "Approval",
+        EvidenceKind.Recovery => "Recovery",
+        EvidenceKind.FailOpen => "FailOpen",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The evidence kind is not defined."),
+    };
+
+    private static string VerdictName(Verdict verdict) => verdict switch
+    {
+        Verdict.Indeterminate => "Indeterminate",
+        Verdict.Deny => "Deny",
+        Verdict.Allow => "Allow",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "The verdict is not defined."),
+    };
+
+    private static int DigitCount(long value)
+    {
+        int digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+
+        return digits;
+    }
+
+    private static void Read(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            throw new FormatException("The entry ends before its closing brace.");
+        }
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        Read(ref reader);
+        if (reader.TokenType != type)
+        {
+            throw new FormatException($"The entry has a {reader.TokenType} where a {type} was expected.");
+        }
+    }
+
+    private static void Property(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        Expect(ref reader, JsonTokenType.PropertyName);
+        if (!reader.ValueTextEquals(name))
+        {
+            throw new FormatException($"The entry has property '{reader.GetString()}' where '{Encoding.UTF8.GetString(name)}' was expected.");
+        }
+    }
+
+    private static string RequiredString(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        Property(ref reader, name);
+        Expect(ref reader, JsonTokenType.String);
+        return reader.GetString()!;
+    }
+
+    private static string? OptionalString(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        Property(ref reader, name);
+        Read(ref reader);
+        return reader.TokenType switch
+        {
+            JsonTokenType.Null => null,
+            JsonTokenType.String => reader.GetString(),
+            _ => throw new FormatException($"The entry has a {reader.TokenType} for '{Encoding.UTF8.GetString(name)}' where a string or null was expected."),
+        };
+    }
+}

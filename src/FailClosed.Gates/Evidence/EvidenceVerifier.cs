@@ -1,0 +1,197 @@
+using System.Text;
+
+namespace FailClosed.Gates;
+
+/// <summary>
+/// Verifies a <see cref="FileEvidenceJournal"/> file independently of the writer, and builds and checks RFC 9162
+/// inclusion and consistency proofs.
+/// </summary>
+public static class EvidenceVerifier
+{
+    /// <summary>
+    /// Reads every frame, checks its CRC, canonical encoding, sequence and chain, recomputes the Merkle root, and
+    /// checks the checkpoint file against <paramref name="trustedKeys"/>.
+    /// </summary>
+    /// <param name="path">The journal file; its checkpoint is <c>path + ".checkpoint"</c>.</param>
+    /// <param name="trustedKeys">The keys a checkpoint may be signed with; when empty, only the chain is checked.</param>
+    /// <returns>The size and root, or the first bad record (index, offset, reason). A torn tail is reported as bad.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="trustedKeys"/> is null.</exception>
+    /// <exception cref="IOException">The journal could not be read.</exception>
+    public static EvidenceVerification Verify(string path, IReadOnlyList<CheckpointKey> trustedKeys)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(trustedKeys);
+        string checkpointPath = path + ".checkpoint";
+        string? note = File.Exists(checkpointPath) ? File.ReadAllText(checkpointPath, Encoding.UTF8) : null;
+        using IJournalStorage storage = OpenRead(path);
+        return Verify(storage, note, trustedKeys);
+    }
+
+    /// <summary>Builds the inclusion proof of record <paramref name="index"/> in the tree of the first <paramref name="treeSize"/> records.</summary>
+    /// <param name="path">The journal file.</param>
+    /// <param name="index">The record's sequence.</param>
+    /// <param name="treeSize">The tree size to prove against, such as a checkpoint's.</param>
+    /// <returns>The proof.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <paramref name="treeSize"/>, or the journal is shorter than <paramref name="treeSize"/>.</exception>
+    /// <exception cref="EvidenceUnavailableException">The journal has a bad record within the tree (<see cref="GateCodes.EvidenceTampered"/>).</exception>
+    public static InclusionProof ProveInclusion(string path, long index, long treeSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, treeSize);
+        List<byte[]> leaves = ReadLeaves(path, treeSize);
+        return new InclusionProof(index, treeSize, ToHex(MerkleProofs.InclusionPath(leaves, index, treeSize)));
+    }
+
+    /// <summary>Builds the consistency proof between the trees of the first <paramref name="firstSize"/> and <paramref name="secondSize"/> records.</summary>
+    /// <param name="path">The journal file.</param>
+    /// <param name="firstSize">The older tree size, at least 1.</param>
+    /// <param name="secondSize">The newer tree size, at least <paramref name="firstSize"/>.</param>
+    /// <returns>The proof.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The sizes are out of order or beyond the journal.</exception>
+    /// <exception cref="EvidenceUnavailableException">The journal has a bad record within the tree (<see cref="GateCodes.EvidenceTampered"/>).</exception>
+    public static ConsistencyProof ProveConsistency(string path, long firstSize, long secondSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(secondSize, firstSize);
+        List<byte[]> leaves = ReadLeaves(path, secondSize);
+        return new ConsistencyProof(firstSize, secondSize, ToHex(MerkleProofs.ConsistencyProof(leaves, firstSize, secondSize)));
+    }
+
+    /// <summary>Checks an inclusion proof with the algorithm of RFC 9162 section 2.1.3.2.</summary>
+    /// <param name="proof">The proof.</param>
+    /// <param name="leafHash">The record's lowercase hex leaf hash (its <see cref="EvidenceRecord.Hash"/>).</param>
+    /// <param name="rootHash">The trusted root of the tree of <see cref="InclusionProof.TreeSize"/> records.</param>
+    /// <returns>True only when the proof is well formed and leads to <paramref name="rootHash"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static bool VerifyInclusion(InclusionProof proof, string leafHash, string rootHash)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        ArgumentNullException.ThrowIfNull(leafHash);
+        ArgumentNullException.ThrowIfNull(rootHash);
+        byte[]? leaf = EvidenceHashing.TryParseHex(leafHash);
+        byte[]? root = EvidenceHashing.TryParseHex(rootHash);
+        List<byte[]>? path = FromHex(proof.AuditPath);
+        return leaf is not null && root is not null && path is not null
+            && MerkleProofs.VerifyInclusion(proof.LeafIndex, proof.TreeSize, leaf, path, root);
+    }
+
+    /// <summary>Checks a consistency proof with the algorithm of RFC 9162 section 2.1.4.2.</summary>
+    /// <param name="proof">The proof.</param>
+    /// <param name="firstRootHash">The trusted root of the older tree.</param>
+    /// <param name="secondRootHash">The trusted root of the newer tree.</param>
+    /// <returns>True only when the proof is well formed and links both roots.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static bool VerifyConsistency(ConsistencyProof proof, string firstRootHash, string secondRootHash)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        ArgumentNullException.ThrowIfNull(firstRootHash);
+        ArgumentNullException.ThrowIfNull(secondRootHash);
+        byte[]? first = EvidenceHashing.TryParseHex(firstRootHash);
+        byte[]? second = EvidenceHashing.TryParseHex(secondRootHash);
+        List<byte[]>? path = FromHex(proof.Path);
+        return first is not null && second is not null && path is not null
+            && MerkleProofs.VerifyConsistency(proof.FirstSize, proof.SecondSize, first, second, path);
+    }
+
+    internal static EvidenceVerification Verify(IJournalStorage storage, string? note, IReadOnlyList<CheckpointKey> trustedKeys)
+    {
+        EvidenceCheckpoint? checkpoint = null;
+        string? checkpointProblem = null;
+        if (trustedKeys.Count > 0)
+        {
+            if (note is null)
+            {
+                checkpointProblem = "the checkpoint file is missing";
+            }
+            else
+            {
+                checkpoint = CheckpointNote.TryVerify(note, trustedKeys, out string reason);
+                checkpointProblem = checkpoint is null ? reason : null;
+            }
+        }
+
+        using JournalScan scan = JournalScanner.Scan(storage, checkpoint?.TreeSize ?? -1, keepLeaves: false);
+        string root = EvidenceHashing.ToHex(scan.Log.Root());
+        if (scan.Defect is { } defect)
+        {
+            string reason = defect.IsTornTail ? defect.Reason + " (a torn tail: opening the journal would cut it and record a Recovery)" : defect.Reason;
+            return new EvidenceVerification(scan.Log.Size, root, null, defect.Index, defect.Offset, reason);
+        }
+
+        if (checkpointProblem is not null)
+        {
+            return new EvidenceVerification(scan.Log.Size, root, null, null, null, checkpointProblem);
+        }
+
+        if (checkpoint is not null)
+        {
+            if (scan.CheckpointRoot is null)
+            {
+                return new EvidenceVerification(scan.Log.Size, root, null, null, null, $"the journal holds {scan.Log.Size} records but its checkpoint commits to {checkpoint.TreeSize}: records were cut");
+            }
+
+            string checkpointRoot = EvidenceHashing.ToHex(scan.CheckpointRoot);
+            if (checkpointRoot != checkpoint.RootHash)
+            {
+                return new EvidenceVerification(scan.Log.Size, root, null, null, null, $"the root of the first {checkpoint.TreeSize} records is {checkpointRoot}, not the checkpoint's {checkpoint.RootHash}");
+            }
+        }
+
+        return new EvidenceVerification(scan.Log.Size, root, checkpoint, null, null, null);
+    }
+
+    internal static IJournalStorage OpenRead(string path) =>
+        new FileJournalStorage(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+
+    private static List<byte[]> ReadLeaves(string path, long treeSize)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using IJournalStorage storage = OpenRead(path);
+        using JournalScan scan = JournalScanner.Scan(storage, -1, keepLeaves: true);
+        if (scan.Defect is { } defect && defect.Index < treeSize)
+        {
+            throw new EvidenceUnavailableException(GateCodes.EvidenceTampered, $"The journal '{path}' has a bad record {defect.Index} at byte {defect.Offset} ({defect.Reason}); no proof over {treeSize} records can be built.");
+        }
+
+        if (scan.Leaves!.Count < treeSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(treeSize), treeSize, $"The tree size {treeSize} is larger than the journal's {scan.Leaves.Count} records.");
+        }
+
+        return scan.Leaves;
+    }
+
+    private static string[] ToHex(List<byte[]> hashes)
+    {
+        var hex = new string[hashes.Count];
+        for (int i = 0; i < hex.Length; i++)
+        {
+            hex[i] = EvidenceHashing.ToHex(hashes[i]);
+        }
+
+        return hex;
+    }
+
+    private static List<byte[]>? FromHex(IReadOnlyList<string>? hashes)
+    {
+        if (hashes is null)
+        {
+            return null;
+        }
+
+        var list = new List<byte[]>(hashes.Count);
+        foreach (string hash in hashes)
+        {
+            if (EvidenceHashing.TryParseHex(hash) is not { } bytes)
+            {
+                return null;
+            }
+
+            list.Add(bytes);
+        }
+
+        return list;
+    }
+}

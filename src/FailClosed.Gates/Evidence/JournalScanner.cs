@@ -1,0 +1,217 @@
+using System.Buffers.Binary;
+
+namespace FailClosed.Gates;
+
+/// <summary>
+/// Reads a journal frame by frame and checks everything a frame and its record promise: magic, length, CRC, the
+/// canonical encoding, the sequence and the chain. Classifies the first bad frame as a torn tail or tampering.
+/// </summary>
+internal sealed class JournalScanner
+{
+    private const int WindowSize = 1 << 20;
+
+    private readonly IJournalStorage _storage;
+    private readonly long _fileLength;
+    private byte[] _window = new byte[WindowSize];
+    private long _windowStart;
+    private int _windowLength;
+
+    private JournalScanner(IJournalStorage storage)
+    {
+        _storage = storage;
+        _fileLength = storage.Length;
+    }
+
+    /// <summary>Reads the whole journal.</summary>
+    /// <param name="storage">The journal file.</param>
+    /// <param name="checkpointSize">The size whose root to capture, or -1.</param>
+    /// <param name="keepLeaves">Whether to keep every leaf hash (for proofs).</param>
+    /// <param name="onRecord">Called with each good record, its hash assigned.</param>
+    public static JournalScan Scan(IJournalStorage storage, long checkpointSize, bool keepLeaves, Action<EvidenceRecord>? onRecord = null) =>
+        new JournalScanner(storage).Run(checkpointSize, keepLeaves, onRecord);
+
+    private JournalScan Run(long checkpointSize, bool keepLeaves, Action<EvidenceRecord>? onRecord)
+    {
+        var log = new EvidenceLog();
+        List<byte[]>? leaves = keepLeaves ? [] : null;
+        byte[]? checkpointRoot = checkpointSize == 0 ? EvidenceHashing.EmptyRoot() : null;
+        Span<byte> leaf = stackalloc byte[EvidenceHashing.HashSize];
+        long offset = 0;
+        JournalDefect? defect = null;
+        while (offset < _fileLength)
+        {
+            long remaining = _fileLength - offset;
+            if (remaining < JournalFrame.HeaderSize)
+            {
+                defect = Bad(log.Size, offset, _fileLength, "the frame header is incomplete");
+                break;
+            }
+
+            ReadOnlySpan<byte> header = Get(offset, JournalFrame.HeaderSize);
+            if (!header[..4].SequenceEqual(JournalFrame.Magic))
+            {
+                defect = Bad(log.Size, offset, offset + 4, "the frame does not start with the magic 'FCJ1'");
+                break;
+            }
+
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+            if (length == 0 || length > EvidenceEncoding.MaxEntryBytes)
+            {
+                defect = Bad(log.Size, offset, offset + JournalFrame.HeaderSize, $"the frame length {length} is outside 1..{EvidenceEncoding.MaxEntryBytes}");
+                break;
+            }
+
+            if (length > remaining - JournalFrame.HeaderSize)
+            {
+                defect = Bad(log.Size, offset, _fileLength, $"the frame of {length} bytes runs past the end of the file");
+                break;
+            }
+
+            ReadOnlySpan<byte> entry = Get(offset + JournalFrame.HeaderSize, (int)length);
+            if (JournalFrame.Checksum(entry) != crc)
+            {
+                defect = Bad(log.Size, offset, offset + JournalFrame.HeaderSize + length, "the frame checksum (CRC-32C) does not match");
+                break;
+            }
+
+            // From here on the frame is exactly as it was written: anything wrong with it is not a crash.
+            EvidenceRecord record;
+            try
+            {
+                record = EvidenceEncoding.Decode(entry);
+            }
+            catch (FormatException ex)
+            {
+                defect = new JournalDefect(false, log.Size, offset, ex.Message);
+                break;
+            }
+
+            if (record.Sequence != log.Size)
+            {
+                defect = new JournalDefect(false, log.Size, offset, $"the record has sequence {record.Sequence} where {log.Size} was expected");
+                break;
+            }
+
+            string expectedPrevious = EvidenceHashing.ToHex(log.LastLeafHash);
+            if (record.PreviousHash != expectedPrevious)
+            {
+                defect = new JournalDefect(false, log.Size, offset, $"the record's previous hash {record.PreviousHash} is not the hash of the record before it, {expectedPrevious}");
+                break;
+            }
+
+            EvidenceHashing.LeafHash(entry).CopyTo(leaf);
+            log.Restore(leaf);
+            leaves?.Add(leaf.ToArray());
+            if (log.Size == checkpointSize)
+            {
+                checkpointRoot = log.Root();
+            }
+
+            onRecord?.Invoke(record with { Hash = EvidenceHashing.ToHex(leaf) });
+            offset += JournalFrame.HeaderSize + length;
+        }
+
+        return new JournalScan(log, offset, checkpointRoot, leaves, defect);
+    }
+
+    /// <summary>
+    /// A bad frame is a torn tail when nothing but zeros follows its extent and no intact frame starts after it:
+    /// a crash tears only the end of the last write.
+    /// </summary>
+    private JournalDefect Bad(long index, long offset, long extent, string reason)
+    {
+        bool torn = AllZero(extent) && !IntactFrameAfter(offset + 1);
+        return new JournalDefect(torn, index, offset, reason);
+    }
+
+    private bool AllZero(long from)
+    {
+        for (long at = from; at < _fileLength;)
+        {
+            int count = (int)Math.Min(WindowSize, _fileLength - at);
+            if (Get(at, count).ContainsAnyExcept((byte)0))
+            {
+                return false;
+            }
+
+            at += count;
+        }
+
+        return true;
+    }
+
+    private bool IntactFrameAfter(long from)
+    {
+        long at = from;
+        while (at + JournalFrame.HeaderSize <= _fileLength)
+        {
+            int count = (int)Math.Min(WindowSize, _fileLength - at);
+            int found = Get(at, count).IndexOf(JournalFrame.Magic);
+            if (found < 0)
+            {
+                // Keep three bytes of overlap so a magic split across windows is still seen.
+                at += Math.Max(1, count - 3);
+                continue;
+            }
+
+            long candidate = at + found;
+            if (IsIntactFrame(candidate))
+            {
+                return true;
+            }
+
+            at = candidate + 1;
+        }
+
+        return false;
+    }
+
+    private bool IsIntactFrame(long offset)
+    {
+        if (_fileLength - offset < JournalFrame.HeaderSize)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> header = Get(offset, JournalFrame.HeaderSize);
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        if (length == 0 || length > EvidenceEncoding.MaxEntryBytes || length > _fileLength - offset - JournalFrame.HeaderSize)
+        {
+            return false;
+        }
+
+        return JournalFrame.Checksum(Get(offset + JournalFrame.HeaderSize, (int)length)) == crc;
+    }
+
+    /// <summary>Returns <paramref name="count"/> bytes at <paramref name="offset"/>; valid until the next call.</summary>
+    private ReadOnlySpan<byte> Get(long offset, int count)
+    {
+        if (offset < _windowStart || offset + count > _windowStart + _windowLength)
+        {
+            if (count > _window.Length)
+            {
+                _window = new byte[count];
+            }
+
+            int read = 0;
+            int want = (int)Math.Min(_window.Length, _fileLength - offset);
+            while (read < want)
+            {
+                int n = _storage.Read(_window.AsSpan(read, want - read), offset + read);
+                if (n == 0)
+                {
+                    throw new IOException($"The journal ended at byte {offset + read} while reading; it is {_fileLength} bytes long. Is another process truncating it?");
+                }
+
+                read += n;
+            }
+
+            _windowStart = offset;
+            _windowLength = read;
+        }
+
+        return _window.AsSpan((int)(offset - _windowStart), count);
+    }
+}

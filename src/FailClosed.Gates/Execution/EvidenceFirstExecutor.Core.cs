@@ -1,0 +1,350 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+
+namespace FailClosed.Gates;
+
+/// <summary>The fixed order of one execution: classify, evaluate, Intent, side effect, Outcome.</summary>
+/// <remarks>
+/// Each stage is a plain method that continues synchronously while the gate, the sink and the side effect complete
+/// synchronously, and hands over to an <c>async</c> continuation only when one of them is really pending.
+/// </remarks>
+public sealed partial class EvidenceFirstExecutor
+{
+    private const string CompletedDetail = "Completed";
+
+    private ValueTask<GuardedResult<TResult>> ExecuteCoreAsync<TContext, TState, TResult>(
+        GuardedAction<TContext> action,
+        TContext context,
+        TState state,
+        Func<TContext, TState, CancellationToken, ValueTask<TResult>> sideEffect,
+        CancellationToken cancellationToken)
+    {
+        string correlationId = CorrelationIds.Current();
+        string name = action.Name;
+
+        // 1. Classify. An unlisted action in a strict catalog is a definite no, before its gate is asked.
+        if (_catalog.IsStrict && !_catalog.Contains(name))
+        {
+            var unlisted = new ExecutionScope(name, correlationId, TryDescribe(action, context), []);
+            GateDecision unclassified = GateDecision.Deny(
+                ActionCatalog.GateName,
+                "The action '" + name + "' is not in the strict action catalog.",
+                GateCodes.ActionUnclassified);
+            return BlockAsync<TResult>(unlisted, unclassified);
+        }
+
+        FailMode mode = _catalog.GetMode(name);
+        FailMode? exemption = mode.IsOpen && mode.IsInForceAt(_timeProvider.GetUtcNow()) ? mode : null;
+
+        // The facts every record carries. A describer (or a custom gate's Pins) that throws leaves no trustworthy
+        // evidence to write, so it blocks; it is the caller's bug, not an uncertainty an exemption covers.
+        string? subject;
+        IReadOnlyList<PolicyPin> gatePins;
+        try
+        {
+            subject = action.DescribeSubject(context);
+            gatePins = action.Gate.Pins ?? [];
+        }
+        catch (Exception exception)
+        {
+            GateDecision fault = GateDecision.Indeterminate(
+                GateName,
+                GateCodes.Fault,
+                "The subject or the policy pins of action '" + name + "' could not be read: " + exception.GetType().FullName + " was thrown.",
+                exception);
+            return BlockAsync<TResult>(new ExecutionScope(name, correlationId, null, []), fault);
+        }
+
+        // 2. Evaluate. EvaluateAsync never throws: faults, timeouts and cancellation arrive as blocks.
+        var call = new SideEffectCall<TContext, TState, TResult>(context, state, sideEffect, cancellationToken);
+        ValueTask<GateDecision> evaluation = action.Gate.EvaluateAsync(context, cancellationToken);
+        if (!evaluation.IsCompletedSuccessfully)
+        {
+            return DecideSlowAsync(evaluation, name, correlationId, subject, gatePins, exemption, call);
+        }
+
+        GateDecision decision = evaluation.Result;
+        return DecideAsync(new ExecutionScope(name, correlationId, subject, MergePins(gatePins, decision)), decision, exemption, call);
+    }
+
+    private async ValueTask<GuardedResult<TResult>> DecideSlowAsync<TContext, TState, TResult>(
+        ValueTask<GateDecision> evaluation,
+        string name,
+        string correlationId,
+        string? subject,
+        IReadOnlyList<PolicyPin> gatePins,
+        FailMode? exemption,
+        SideEffectCall<TContext, TState, TResult> call)
+    {
+        GateDecision decision = await evaluation.ConfigureAwait(false);
+        var scope = new ExecutionScope(name, correlationId, subject, MergePins(gatePins, decision));
+        return await DecideAsync(scope, decision, exemption, call).ConfigureAwait(false);
+    }
+
+    private ValueTask<GuardedResult<TResult>> DecideAsync<TContext, TState, TResult>(
+        ExecutionScope scope,
+        GateDecision decision,
+        FailMode? exemption,
+        SideEffectCall<TContext, TState, TResult> call)
+    {
+        CancellationToken cancellationToken = call.CancellationToken;
+        if (!decision.IsAllowed)
+        {
+            return exemption is not null && decision.Verdict == Verdict.Indeterminate && !cancellationToken.IsCancellationRequested
+                ? FailOpenAsync(scope, decision, exemption, call)
+                : BlockAsync<TResult>(scope, decision);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return BlockAsync<TResult>(scope, _canceled);
+        }
+
+        // 3. Intent: acknowledged before the side effect starts, or the side effect does not start.
+        ValueTask<EvidenceWrite> intent = WriteAsync(scope.ToRecord(EvidenceKind.Intent, decision, null, _timeProvider.GetUtcNow()), cancellationToken);
+        return intent.IsCompletedSuccessfully
+            ? AfterIntentAsync(intent.Result, scope, decision, exemption, call)
+            : AfterIntentSlowAsync(intent, scope, decision, exemption, call);
+    }
+
+    private async ValueTask<GuardedResult<TResult>> AfterIntentSlowAsync<TContext, TState, TResult>(
+        ValueTask<EvidenceWrite> intent,
+        ExecutionScope scope,
+        GateDecision decision,
+        FailMode? exemption,
+        SideEffectCall<TContext, TState, TResult> call)
+    {
+        EvidenceWrite written = await intent.ConfigureAwait(false);
+        return await AfterIntentAsync(written, scope, decision, exemption, call).ConfigureAwait(false);
+    }
+
+    private ValueTask<GuardedResult<TResult>> AfterIntentAsync<TContext, TState, TResult>(
+        EvidenceWrite intent,
+        ExecutionScope scope,
+        GateDecision decision,
+        FailMode? exemption,
+        SideEffectCall<TContext, TState, TResult> call)
+    {
+        if (intent.CanceledByCaller || call.CancellationToken.IsCancellationRequested)
+        {
+            return BlockAsync<TResult>(scope, _canceled);
+        }
+
+        if (!intent.IsWritten)
+        {
+            GateDecision outage = GateDecision.Indeterminate(
+                GateName,
+                GateCodes.EvidenceUnavailable,
+                "The Intent record of action '" + scope.Action + "' was not acknowledged: " + intent.Failure);
+            return exemption is not null
+                ? FailOpenAsync(scope, outage, exemption, call)
+                : EscalateAsync<TResult>(scope, outage, call.CancellationToken);
+        }
+
+        // 4 and 5.
+        return RunAsync(scope, decision, intent.Receipt, isFailOpen: false, call);
+    }
+
+    private async ValueTask<GuardedResult<TResult>> FailOpenAsync<TContext, TState, TResult>(
+        ExecutionScope scope,
+        GateDecision decision,
+        FailMode exemption,
+        SideEffectCall<TContext, TState, TResult> call)
+    {
+        string detail = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Ran under a fail-open exemption until {exemption.ReviewBy!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: {exemption.Justification}");
+        EvidenceWrite announcement = await WriteAsync(scope.ToRecord(EvidenceKind.FailOpen, decision, detail, _timeProvider.GetUtcNow()), call.CancellationToken)
+            .ConfigureAwait(false);
+        if (announcement.CanceledByCaller || call.CancellationToken.IsCancellationRequested)
+        {
+            return await BlockAsync<TResult>(scope, _canceled).ConfigureAwait(false);
+        }
+
+        ExecutorMetrics.RecordFailOpen(scope.Action, decision.Code);
+        return await RunAsync(scope, decision, announcement.Receipt, isFailOpen: true, call).ConfigureAwait(false);
+    }
+
+    private ValueTask<GuardedResult<TResult>> RunAsync<TContext, TState, TResult>(
+        ExecutionScope scope,
+        GateDecision decision,
+        EvidenceReceipt? announcement,
+        bool isFailOpen,
+        SideEffectCall<TContext, TState, TResult> call)
+    {
+        ValueTask<TResult> pending;
+        try
+        {
+            pending = call.Invoke();
+        }
+        catch (Exception exception)
+        {
+            return RecordFailureAsync<TResult>(scope, decision, announcement, ExceptionDispatchInfo.Capture(exception));
+        }
+
+        return pending.IsCompletedSuccessfully
+            ? RecordOutcomeAsync(pending.Result, scope, decision, announcement, isFailOpen)
+            : RunSlowAsync(pending, scope, decision, announcement, isFailOpen);
+    }
+
+    private async ValueTask<GuardedResult<TResult>> RunSlowAsync<TResult>(
+        ValueTask<TResult> pending,
+        ExecutionScope scope,
+        GateDecision decision,
+        EvidenceReceipt? announcement,
+        bool isFailOpen)
+    {
+        TResult value;
+        try
+        {
+            value = await pending.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            return await RecordFailureAsync<TResult>(scope, decision, announcement, ExceptionDispatchInfo.Capture(exception)).ConfigureAwait(false);
+        }
+
+        return await RecordOutcomeAsync(value, scope, decision, announcement, isFailOpen).ConfigureAwait(false);
+    }
+
+    private ValueTask<GuardedResult<TResult>> RecordOutcomeAsync<TResult>(
+        TResult value,
+        ExecutionScope scope,
+        GateDecision decision,
+        EvidenceReceipt? announcement,
+        bool isFailOpen)
+    {
+        // An Outcome is written only after an acknowledged Intent (or FailOpen) record, so the evidence never holds
+        // an outcome whose announcement is missing. The caller's token is not passed: the side effect has run.
+        if (!announcement.HasValue)
+        {
+            return new ValueTask<GuardedResult<TResult>>(Completed(value, scope, decision, announcement, default, isFailOpen));
+        }
+
+        ValueTask<EvidenceWrite> outcome = WriteAsync(scope.ToRecord(EvidenceKind.Outcome, decision, CompletedDetail, _timeProvider.GetUtcNow()), CancellationToken.None);
+        return outcome.IsCompletedSuccessfully
+            ? new ValueTask<GuardedResult<TResult>>(Completed(value, scope, decision, announcement, outcome.Result, isFailOpen))
+            : RecordOutcomeSlowAsync(outcome, value, scope, decision, announcement, isFailOpen);
+    }
+
+    private async ValueTask<GuardedResult<TResult>> RecordOutcomeSlowAsync<TResult>(
+        ValueTask<EvidenceWrite> outcome,
+        TResult value,
+        ExecutionScope scope,
+        GateDecision decision,
+        EvidenceReceipt? announcement,
+        bool isFailOpen) =>
+        Completed(value, scope, decision, announcement, await outcome.ConfigureAwait(false), isFailOpen);
+
+    private static GuardedResult<TResult> Completed<TResult>(
+        TResult value,
+        ExecutionScope scope,
+        GateDecision decision,
+        EvidenceReceipt? announcement,
+        EvidenceWrite outcome,
+        bool isFailOpen)
+    {
+        if (!outcome.IsWritten)
+        {
+            ExecutorMetrics.RecordOutcomeUnrecorded(scope.Action);
+        }
+
+        return new GuardedResult<TResult>(true, value, decision, scope.CorrelationId, announcement, outcome.Receipt, null, isFailOpen);
+    }
+
+    private async ValueTask<GuardedResult<TResult>> RecordFailureAsync<TResult>(
+        ExecutionScope scope,
+        GateDecision decision,
+        EvidenceReceipt? announcement,
+        ExceptionDispatchInfo thrown)
+    {
+        // The type says what went wrong; the message may carry secrets and never reaches evidence.
+        EvidenceWrite outcome = default;
+        if (announcement.HasValue)
+        {
+            string detail = "Threw " + thrown.SourceException.GetType().FullName;
+            outcome = await WriteAsync(scope.ToRecord(EvidenceKind.Outcome, decision, detail, _timeProvider.GetUtcNow()), CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+
+        if (!outcome.IsWritten)
+        {
+            ExecutorMetrics.RecordOutcomeUnrecorded(scope.Action);
+        }
+
+        thrown.Throw();
+        throw new UnreachableException();
+    }
+
+    private ValueTask<GuardedResult<TResult>> BlockAsync<TResult>(ExecutionScope scope, GateDecision decision)
+    {
+        // The block stands whether or not its record is written; the caller's token is not passed, so a canceled
+        // request still leaves its Decision record when the sink can take it.
+        ValueTask<EvidenceWrite> write = WriteAsync(scope.ToRecord(EvidenceKind.Decision, decision, decision.Reason, _timeProvider.GetUtcNow()), CancellationToken.None);
+        return write.IsCompletedSuccessfully
+            ? new ValueTask<GuardedResult<TResult>>(Blocked<TResult>(scope, decision, write.Result, null))
+            : BlockSlowAsync<TResult>(write, scope, decision);
+    }
+
+    private static async ValueTask<GuardedResult<TResult>> BlockSlowAsync<TResult>(ValueTask<EvidenceWrite> write, ExecutionScope scope, GateDecision decision) =>
+        Blocked<TResult>(scope, decision, await write.ConfigureAwait(false), null);
+
+    private static GuardedResult<TResult> Blocked<TResult>(ExecutionScope scope, GateDecision decision, EvidenceWrite write, ReviewTicket? ticket) =>
+        new(false, default!, decision, scope.CorrelationId, write.Receipt, null, ticket, false);
+
+    private async ValueTask<GuardedResult<TResult>> EscalateAsync<TResult>(ExecutionScope scope, GateDecision outage, CancellationToken cancellationToken)
+    {
+        ReviewTicket? ticket = _reviewQueue is { } queue
+            ? await TryEnqueueAsync(queue, scope.ToReviewRequest(outage, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false)
+            : null;
+        if (ticket is null)
+        {
+            return await BlockAsync<TResult>(scope, outage).ConfigureAwait(false);
+        }
+
+        EvidenceWrite write = await WriteAsync(
+                scope.ToRecord(EvidenceKind.Escalation, outage, "Queued for review as ticket '" + ticket.Id + "'.", _timeProvider.GetUtcNow()),
+                CancellationToken.None)
+            .ConfigureAwait(false);
+        return Blocked<TResult>(scope, outage, write, ticket);
+    }
+
+    private static string? TryDescribe<TContext>(GuardedAction<TContext> action, TContext context)
+    {
+        try
+        {
+            return action.DescribeSubject(context);
+        }
+        catch (Exception)
+        {
+            return null; // the action is blocked anyway; a record without a subject beats no record
+        }
+    }
+
+    private static IReadOnlyList<PolicyPin> MergePins(IReadOnlyList<PolicyPin> gatePins, GateDecision decision)
+    {
+        if (decision.Pin is not { } pin)
+        {
+            return gatePins;
+        }
+
+        int count = gatePins.Count;
+        for (int i = 0; i < count; i++)
+        {
+            if (gatePins[i] == pin)
+            {
+                return gatePins;
+            }
+        }
+
+        var pins = new PolicyPin[count + 1];
+        for (int i = 0; i < count; i++)
+        {
+            pins[i] = gatePins[i];
+        }
+
+        pins[count] = pin;
+        return pins;
+    }
+}

@@ -1,0 +1,24 @@
+namespace FailClosed.Gates;
+
+/// <summary>Configures an <see cref="EvidenceFirstExecutor"/>; read once, when the executor is created.</summary>
+public sealed class EvidenceFirstExecutorOptions
+{
+    /// <summary>Gets the largest accepted <see cref="EvidenceWriteTimeout"/>: one hour.</summary>
+    public static TimeSpan MaxEvidenceWriteTimeout { get; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets how long one evidence write may take before it counts as an evidence outage.</summary>
+    /// <value>Five seconds by default. Must be positive and finite (at most <see cref="MaxEvidenceWriteTimeout"/>).</value>
+    public TimeSpan EvidenceWriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets the catalog that classifies actions.</summary>
+    /// <value><see cref="ActionCatalog.Empty"/> by default: lenient, every action <see cref="FailMode.Closed"/>.</value>
+    public ActionCatalog Catalog { get; set; } = ActionCatalog.Empty;
+
+    /// <summary>Gets or sets the queue that receives requests blocked because their intent could not be recorded.</summary>
+    /// <value><see langword="null"/> by default: nothing is queued.</value>
+    public IReviewQueue? ReviewQueue { get; set; }
+
+    /// <summary>Gets or sets the source of timestamps, deadlines and exemption expiry.</summary>
+    /// <value><see cref="TimeProvider.System"/> by default.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,71 @@
+namespace FailClosed.Gates;
+
+/// <summary>
+/// Thrown by <see cref="EvidenceFirstExecutor"/>'s <c>ExecuteOrThrowAsync</c> overloads when a request is blocked;
+/// carries the decision that blocked it.
+/// </summary>
+public sealed class GateBlockedException : Exception
+{
+    /// <summary>Initializes a new instance of the <see cref="GateBlockedException"/> class.</summary>
+    public GateBlockedException()
+        : this("The guarded action was blocked.")
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="GateBlockedException"/> class with a message.</summary>
+    /// <param name="message">The message.</param>
+    public GateBlockedException(string message)
+        : base(message)
+    {
+        Action = string.Empty;
+        CorrelationId = string.Empty;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="GateBlockedException"/> class with a message and a cause.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The cause.</param>
+    public GateBlockedException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        Action = string.Empty;
+        CorrelationId = string.Empty;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="GateBlockedException"/> class for a blocked request.</summary>
+    /// <param name="action">The name of the blocked action.</param>
+    /// <param name="decision">The decision that blocked it.</param>
+    /// <param name="correlationId">The correlation id of its evidence records.</param>
+    /// <param name="reviewTicket">The review ticket, when the request was queued for review.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> or <paramref name="correlationId"/> is null.</exception>
+    public GateBlockedException(string action, GateDecision decision, string correlationId, ReviewTicket? reviewTicket = null)
+        : base(CreateMessage(action, decision, reviewTicket), decision.Exception)
+    {
+        ArgumentNullException.ThrowIfNull(correlationId);
+        Action = action;
+        Decision = decision;
+        CorrelationId = correlationId;
+        ReviewTicket = reviewTicket;
+    }
+
+    /// <summary>Gets the name of the blocked action.</summary>
+    public string Action { get; }
+
+    /// <summary>Gets the decision that blocked the request.</summary>
+    public GateDecision Decision { get; }
+
+    /// <summary>Gets the code of the blocking decision; one of <see cref="GateCodes"/>.</summary>
+    public string Code => Decision.Code;
+
+    /// <summary>Gets the correlation id of the request's evidence records.</summary>
+    public string CorrelationId { get; }
+
+    /// <summary>Gets the review ticket, when the request was queued for review.</summary>
+    public ReviewTicket? ReviewTicket { get; }
+
+    private static string CreateMessage(string action, GateDecision decision, ReviewTicket? reviewTicket)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        string message = "The action '" + action + "' was blocked: " + decision.ToString() + ".";
+        return reviewTicket is null ? message : message + " It was queued for review as ticket '" + reviewTicket.Id + "'.";
+    }
+}

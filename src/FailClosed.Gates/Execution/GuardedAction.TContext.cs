@@ -1,0 +1,48 @@
+namespace FailClosed.Gates;
+
+/// <summary>
+/// A named, side-effecting action and the gate that must allow it. Built once, executed many times through an
+/// <see cref="EvidenceFirstExecutor"/>.
+/// </summary>
+/// <typeparam name="TContext">The type of the value the gate judges and the side effect acts on.</typeparam>
+/// <remarks>
+/// The subject describer is where secrets are kept out of evidence: it turns a context into the short string that
+/// every evidence record of an execution carries, such as <c>invoice INV-42</c> rather than the invoice itself.
+/// Evidence is kept forever and read by auditors; never return passwords, tokens, account numbers or personal data.
+/// A describer that throws blocks the execution with <see cref="GateCodes.Fault"/>.
+/// </remarks>
+public sealed class GuardedAction<TContext>
+{
+    private readonly Func<TContext, string?>? _describeSubject;
+
+    /// <summary>Initializes a new instance of the <see cref="GuardedAction{TContext}"/> class.</summary>
+    /// <param name="name">The action name: the key in the <see cref="ActionCatalog"/> and the action of every record.</param>
+    /// <param name="gate">The precondition that must allow every execution.</param>
+    /// <param name="describeSubject">Turns a context into a short, secret-free description for evidence; when null,
+    /// records carry no subject.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="gate"/> is null.</exception>
+    public GuardedAction(string name, Gate<TContext> gate, Func<TContext, string?>? describeSubject = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(gate);
+        Name = name;
+        Gate = gate;
+        _describeSubject = describeSubject;
+    }
+
+    /// <summary>Gets the action name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the gate that must allow every execution.</summary>
+    public Gate<TContext> Gate { get; }
+
+    /// <summary>Describes <paramref name="context"/> for evidence, without secrets.</summary>
+    /// <param name="context">The context of one execution.</param>
+    /// <returns>The subject, or <see langword="null"/> when the action has no describer.</returns>
+    public string? DescribeSubject(TContext context) => _describeSubject?.Invoke(context);
+
+    /// <summary>Returns the action name.</summary>
+    /// <returns>The name.</returns>
+    public override string ToString() => Name;
+}

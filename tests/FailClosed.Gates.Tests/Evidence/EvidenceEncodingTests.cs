@@ -1,0 +1,131 @@
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using FailClosed.Gates.Tests.TestUtilities;
+
+namespace FailClosed.Gates.Tests.Evidence;
+
+public sealed class EvidenceEncodingTests
+{
+    private static readonly byte[] s_zero = new byte[32];
+
+    [Fact]
+    public void EncodeEntry_KnownRecord_IsTheDocumentedCanonicalJson()
+    {
+        EvidenceRecord record = EvidenceSamples.Record(1);
+
+        byte[] entry = EvidenceEncoding.EncodeEntry(7, s_zero, EvidenceEncoding.EncodeContent(record));
+
+        Assert.Equal(
+            "{\"v\":1,\"seq\":7,\"prev\":\"" + new string('0', 64) + "\",\"ts\":\"2026-01-01T00:00:00.0000001Z\",\"kind\":\"Intent\","
+            + "\"action\":\"payments.release\",\"verdict\":\"Deny\",\"code\":\"Denied\",\"gate\":\"under-limit\","
+            + "\"pins\":[{\"name\":\"limits\",\"version\":\"3\",\"sha256\":\"" + new string('a', 64) + "\"}],"
+            + "\"subject\":\"payment-1\",\"correlationId\":\"corr-1\",\"detail\":null}",
+            Encoding.UTF8.GetString(entry));
+    }
+
+    [Fact]
+    public void Decode_OfEncode_RoundTripsAnyRecord()
+    {
+        Arbitrary<EvidenceRecord> records = EvidenceArbitraries.Records();
+
+        Prop.ForAll(records, record =>
+        {
+            byte[] entry = EvidenceEncoding.EncodeEntry(42, s_zero, EvidenceEncoding.EncodeContent(record));
+            EvidenceRecord decoded = EvidenceEncoding.Decode(entry);
+            return decoded.Sequence == 42
+                && decoded.PreviousHash == new string('0', 64)
+                && decoded.Timestamp == record.Timestamp
+                && decoded.Timestamp.Offset == TimeSpan.Zero
+                && decoded.Kind == record.Kind
+                && decoded.Verdict == record.Verdict
+                && decoded.Action == record.Action
+                && decoded.Code == record.Code
+                && decoded.Gate == record.Gate
+                && decoded.Pins.SequenceEqual(record.Pins)
+                && decoded.Subject == record.Subject
+                && decoded.CorrelationId == record.CorrelationId
+                && decoded.Detail == record.Detail;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void EncodeContent_SameRecord_GivesSameBytes()
+    {
+        EvidenceRecord record = EvidenceSamples.Record(3) with { Subject = "naïve <é> \"quoted\"" };
+
+        Assert.Equal(EvidenceEncoding.EncodeContent(record), EvidenceEncoding.EncodeContent(record with { }));
+        Assert.All(EvidenceEncoding.EncodeContent(record), static b => Assert.True(b < 0x80));
+    }
+
+    [Fact]
+    public void EncodeContent_Over64KiB_ThrowsNamingTheLimit()
+    {
+        EvidenceRecord record = EvidenceSamples.Record() with { Detail = new string('x', 64 * 1024) };
+
+        var exception = Assert.Throws<ArgumentException>(() => EvidenceEncoding.EncodeContent(record));
+
+        Assert.Contains("65536", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EncodeContent_JustUnderTheLimit_FitsEveryPosition()
+    {
+        EvidenceRecord record = EvidenceSamples.Record() with { Detail = string.Empty };
+        int overhead = EvidenceEncoding.EncodeContent(record).Length;
+        EvidenceRecord largest = record with { Detail = new string('x', EvidenceEncoding.MaxContentBytes - overhead) };
+
+        byte[] content = EvidenceEncoding.EncodeContent(largest);
+        byte[] entry = EvidenceEncoding.EncodeEntry(long.MaxValue, s_zero, content);
+
+        Assert.Equal(EvidenceEncoding.MaxEntryBytes, entry.Length);
+        Assert.Throws<ArgumentException>(() => EvidenceEncoding.EncodeContent(largest with { Detail = largest.Detail + "x" }));
+    }
+
+    [Fact]
+    public void EncodeContent_UndefinedKind_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => EvidenceEncoding.EncodeContent(EvidenceSamples.Record() with { Kind = (EvidenceKind)99 }));
+    }
+
+    [Fact]
+    public void EncodeContent_UndefinedVerdict_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => EvidenceEncoding.EncodeContent(EvidenceSamples.Record() with { Verdict = (Verdict)9 }));
+    }
+
+    [Fact]
+    public void EncodeContent_NullAction_Throws()
+    {
+        Assert.Throws<ArgumentNullException>(() => EvidenceEncoding.EncodeContent(EvidenceSamples.Record() with { Action = null! }));
+    }
+
+    [Fact]
+    public void EncodeContent_LoneSurrogate_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => EvidenceEncoding.EncodeContent(EvidenceSamples.Record() with { Subject = "a\ud800" }));
+        Assert.Throws<ArgumentException>(() => EvidenceEncoding.EncodeContent(EvidenceSamples.Record() with { Detail = "\udc00b" }));
+    }
+
+    [Theory]
+    [InlineData("{\"v\":1, \"seq\":0")]
+    [InlineData("{\"v\":2,\"seq\":0")]
+    [InlineData("{\"seq\":0,\"v\":1")]
+    public void Decode_NonCanonicalEntry_ThrowsFormatException(string start)
+    {
+        byte[] entry = EvidenceEncoding.EncodeEntry(0, s_zero, EvidenceEncoding.EncodeContent(EvidenceSamples.Record()));
+        string text = Encoding.UTF8.GetString(entry);
+        string altered = start + text["{\"v\":1,\"seq\":0".Length..];
+
+        Assert.Throws<FormatException>(() => EvidenceEncoding.Decode(Encoding.UTF8.GetBytes(altered)));
+    }
+
+    [Fact]
+    public void Decode_EscapedFormOfAPlainCharacter_IsNotCanonical()
+    {
+        byte[] entry = EvidenceEncoding.EncodeEntry(0, s_zero, EvidenceEncoding.EncodeContent(EvidenceSamples.Record()));
+        string altered = Encoding.UTF8.GetString(entry).Replace("corr-0", "\\u0063orr-0", StringComparison.Ordinal);
+
+        Assert.Throws<FormatException>(() => EvidenceEncoding.Decode(Encoding.UTF8.GetBytes(altered)));
+    }
+}

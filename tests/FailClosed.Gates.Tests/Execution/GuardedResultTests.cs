@@ -1,0 +1,56 @@
+namespace FailClosed.Gates.Tests.Execution;
+
+public sealed class GuardedResultTests
+{
+    [Fact]
+    public void Default_IsABlockWithUnsetDecision()
+    {
+        GuardedResult<int> result = default;
+
+        Assert.False(result.Executed);
+        Assert.True(result.IsBlocked);
+        Assert.Equal(GateCodes.Unset, result.Decision.Code);
+        Assert.Equal(string.Empty, result.CorrelationId);
+        Assert.False(result.IsOutcomeUnrecorded);
+        Assert.False(result.IsFailOpen);
+    }
+
+    [Fact]
+    public void Value_WhenBlocked_Throws()
+    {
+        GuardedResult<int> result = default;
+
+        var exception = Assert.Throws<InvalidOperationException>(() => result.Value);
+
+        Assert.Contains("Executed", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryGetValue_WhenBlocked_ReturnsFalse()
+    {
+        GuardedResult<string> result = default;
+
+        Assert.False(result.TryGetValue(out string? value));
+        Assert.Null(value);
+    }
+
+    [Fact]
+    public void TryGetValue_WhenExecuted_ReturnsTheValue()
+    {
+        var result = new GuardedResult<string>(true, "v", GateDecision.Allow("g"), "c", null, null, null, false);
+
+        Assert.True(result.TryGetValue(out string? value));
+        Assert.Equal("v", value);
+        Assert.True(result.IsOutcomeUnrecorded);
+        Assert.Equal("Executed under Allow(Allowed) by 'g'", result.ToString());
+    }
+
+    [Fact]
+    public void VoidDefault_IsABlock()
+    {
+        GuardedResult result = default;
+
+        Assert.True(result.IsBlocked);
+        Assert.Equal(GateCodes.Unset, result.Decision.Code);
+    }
+}
