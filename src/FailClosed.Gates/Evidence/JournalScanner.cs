@@ -12,7 +12,7 @@ internal sealed class JournalScanner
 
     private readonly IJournalStorage _storage;
     private readonly long _fileLength;
-    private byte[] _window = new byte[WindowSize];
+    private byte[] _window;
     private long _windowStart;
     private int _windowLength;
 
@@ -20,6 +20,7 @@ internal sealed class JournalScanner
     {
         _storage = storage;
         _fileLength = storage.Length;
+        _window = new byte[(int)Math.Clamp(_fileLength, JournalFrame.HeaderSize, WindowSize)];
     }
 
     /// <summary>Reads the whole journal.</summary>
