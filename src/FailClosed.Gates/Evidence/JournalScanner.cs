@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 
 namespace FailClosed.Gates;
 
@@ -37,6 +38,8 @@ internal sealed class JournalScanner
         List<byte[]>? leaves = keepLeaves ? [] : null;
         byte[]? checkpointRoot = checkpointSize == 0 ? EvidenceHashing.EmptyRoot() : null;
         Span<byte> leaf = stackalloc byte[EvidenceHashing.HashSize];
+        Span<char> expectedPrevious = stackalloc char[EvidenceHashing.HashSize * 2];
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long offset = 0;
         JournalDefect? defect = null;
         while (offset < _fileLength)
@@ -94,14 +97,14 @@ internal sealed class JournalScanner
                 break;
             }
 
-            string expectedPrevious = EvidenceHashing.ToHex(log.LastLeafHash);
-            if (record.PreviousHash != expectedPrevious)
+            Convert.TryToHexStringLower(log.LastLeafHash, expectedPrevious, out _);
+            if (!record.PreviousHash.AsSpan().SequenceEqual(expectedPrevious))
             {
                 defect = new JournalDefect(false, log.Size, offset, $"the record's previous hash {record.PreviousHash} is not the hash of the record before it, {expectedPrevious}");
                 break;
             }
 
-            EvidenceHashing.LeafHash(entry).CopyTo(leaf);
+            EvidenceHashing.LeafHash(sha256, entry, leaf);
             log.Restore(leaf);
             leaves?.Add(leaf.ToArray());
             if (log.Size == checkpointSize)
