@@ -110,6 +110,9 @@ internal static class EvidenceEncoding
         }
     }
 
+    /// <summary>Returns where the previous hash's 64 hex characters start in the entry of <paramref name="sequence"/>.</summary>
+    public static int PreviousHashOffset(long sequence) => s_prefixStart.Length + DigitCount(sequence) + s_prefixPrev.Length;
+
     /// <summary>Returns the length of the entry for <paramref name="sequence"/> and content of <paramref name="contentLength"/> bytes.</summary>
     public static int EntryLength(long sequence, int contentLength) =>
         s_prefixStart.Length + DigitCount(sequence) + s_prefixPrev.Length + 64 + s_prefixEnd.Length + contentLength;

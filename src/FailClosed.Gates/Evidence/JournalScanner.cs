@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace FailClosed.Gates;
 
@@ -38,7 +39,8 @@ internal sealed class JournalScanner
         var log = new EvidenceLog();
         List<byte[]>? leaves = keepLeaves ? [] : null;
         byte[]? checkpointRoot = checkpointSize == 0 ? EvidenceHashing.EmptyRoot() : null;
-        Span<char> expectedPrevious = stackalloc char[EvidenceHashing.HashSize * 2];
+        Span<byte> expectedPrevious = stackalloc byte[EvidenceHashing.HashSize * 2];
+        bool decode = onRecord is not null;
         var frames = new List<(long Offset, int Length)>();
         long offset = 0;
         JournalDefect? defect = null;
@@ -57,7 +59,7 @@ internal sealed class JournalScanner
                 {
                     (long frameOffset, int length) = frames[i];
                     ReadOnlySpan<byte> entry = InWindow(frameOffset + JournalFrame.HeaderSize, length);
-                    results[i] = FrameResult.Of(sha256, entry);
+                    results[i] = FrameResult.Of(sha256, entry, decode);
                     return sha256;
                 },
                 static sha256 => sha256.Dispose());
@@ -69,22 +71,25 @@ internal sealed class JournalScanner
                 FrameResult result = results[i];
 
                 // From here on the frame is exactly as it was written: anything wrong with it is not a crash.
-                if (result.Record is not { } record)
+                if (result.Error is { } error)
                 {
-                    defect = new JournalDefect(false, log.Size, frameOffset, result.Error!);
+                    defect = new JournalDefect(false, log.Size, frameOffset, error);
                     break;
                 }
 
-                if (record.Sequence != log.Size)
+                if (result.Sequence != log.Size)
                 {
-                    defect = new JournalDefect(false, log.Size, frameOffset, $"the record has sequence {record.Sequence} where {log.Size} was expected");
+                    defect = new JournalDefect(false, log.Size, frameOffset, $"the record has sequence {result.Sequence} where {log.Size} was expected");
                     break;
                 }
 
+                // A canonical entry holds the previous hash right after its sequence.
+                ReadOnlySpan<byte> previous = InWindow(frameOffset + JournalFrame.HeaderSize, length)
+                    .Slice(EvidenceEncoding.PreviousHashOffset(result.Sequence), EvidenceHashing.HashSize * 2);
                 Convert.TryToHexStringLower(log.LastLeafHash, expectedPrevious, out _);
-                if (!record.PreviousHash.AsSpan().SequenceEqual(expectedPrevious))
+                if (!previous.SequenceEqual(expectedPrevious))
                 {
-                    defect = new JournalDefect(false, log.Size, frameOffset, $"the record's previous hash {record.PreviousHash} is not the hash of the record before it, {expectedPrevious}");
+                    defect = new JournalDefect(false, log.Size, frameOffset, $"the record's previous hash {Encoding.ASCII.GetString(previous)} is not the hash of the record before it, {Encoding.ASCII.GetString(expectedPrevious)}");
                     break;
                 }
 
@@ -95,7 +100,7 @@ internal sealed class JournalScanner
                     checkpointRoot = log.Root();
                 }
 
-                onRecord?.Invoke(record with { Hash = EvidenceHashing.ToHex(result.Leaf) });
+                onRecord?.Invoke(result.Record! with { Hash = EvidenceHashing.ToHex(result.Leaf) });
                 offset = frameOffset + JournalFrame.HeaderSize + length;
             }
 
