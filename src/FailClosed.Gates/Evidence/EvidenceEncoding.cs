@@ -39,6 +39,9 @@ internal static class EvidenceEncoding
 
     private static readonly JsonWriterOptions s_writerOptions = new() { Indented = false, SkipValidation = false };
 
+    [ThreadStatic]
+    private static ReEncoder? t_reEncoder;
+
     /// <summary>Encodes the content of <paramref name="record"/> (everything the caller fills).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="record"/> or one of its required strings or pins is null.</exception>
     /// <exception cref="ArgumentException">The record is invalid or its encoding exceeds <see cref="MaxContentBytes"/>.</exception>
@@ -48,11 +51,35 @@ internal static class EvidenceEncoding
         Validate(record);
 
         var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
+        {
+            WriteContent(writer, record);
+        }
+
+        // Drop the leading '{': the prefix opens the object.
+        ReadOnlySpan<byte> content = buffer.WrittenSpan[1..];
+        if (content.Length > MaxContentBytes)
+        {
+            throw new ArgumentException(
+                $"The evidence record for action '{record.Action}' encodes to {content.Length + MaxPrefixLength} bytes at most, more than the limit of {MaxEntryBytes} bytes; nothing was written.",
+                nameof(record));
+        }
+
+        return content.ToArray();
+    }
+
+    private static void WriteContent(Utf8JsonWriter writer, EvidenceRecord record)
+    {
+        Span<char> ts = stackalloc char[32];
+        if (!record.Timestamp.UtcDateTime.TryFormat(ts, out int tsLength, TimestampFormat, CultureInfo.InvariantCulture))
+        {
+            throw new ArgumentException($"The evidence record's timestamp '{record.Timestamp}' cannot be formatted.", nameof(record));
+        }
+
         try
         {
-            using var writer = new Utf8JsonWriter(buffer, s_writerOptions);
             writer.WriteStartObject();
-            writer.WriteString("ts"u8, record.Timestamp.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture));
+            writer.WriteString("ts"u8, ts[..tsLength]);
             writer.WriteString("kind"u8, KindName(record.Kind));
             writer.WriteString("action"u8, record.Action);
             writer.WriteString("verdict"u8, VerdictName(record.Verdict));
@@ -77,22 +104,14 @@ internal static class EvidenceEncoding
         catch (ArgumentException ex)
         {
             throw new ArgumentException(
-                $"The evidence record for action '{record.Action}' cannot be encoded: a string is not valid UTF-16 or is too long ({ex.Message}).",
+                $"The evidence record for action '{record.Action}' cannot be encoded: a string is too long ({ex.Message}).",
                 nameof(record),
                 ex);
         }
-
-        // Drop the leading '{': the prefix opens the object.
-        ReadOnlySpan<byte> content = buffer.WrittenSpan[1..];
-        if (content.Length > MaxContentBytes)
-        {
-            throw new ArgumentException(
-                $"The evidence record for action '{record.Action}' encodes to {content.Length + MaxPrefixLength} bytes at most, more than the limit of {MaxEntryBytes} bytes; nothing was written.",
-                nameof(record));
-        }
-
-        return content.ToArray();
     }
+
+    /// <summary>Returns where the previous hash's 64 hex characters start in the entry of <paramref name="sequence"/>.</summary>
+    public static int PreviousHashOffset(long sequence) => s_prefixStart.Length + DigitCount(sequence) + s_prefixPrev.Length;
 
     /// <summary>Returns the length of the entry for <paramref name="sequence"/> and content of <paramref name="contentLength"/> bytes.</summary>
     public static int EntryLength(long sequence, int contentLength) =>
@@ -154,24 +173,45 @@ internal static class EvidenceEncoding
             throw new FormatException($"The entry does not have the expected shape: {ex.Message}", ex);
         }
 
-        byte[] content;
-        try
-        {
-            content = EncodeContent(record);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new FormatException($"The entry holds a record that cannot be re-encoded: {ex.Message}", ex);
-        }
-
-        byte[] previous = EvidenceHashing.TryParseHex(record.PreviousHash)!;
-        byte[] canonical = EncodeEntry(record.Sequence, previous, content);
-        if (!entry.SequenceEqual(canonical))
+        if (!IsCanonical(entry, record))
         {
             throw new FormatException("The entry is not in canonical form: re-encoding its record gives different bytes.");
         }
 
         return record;
+    }
+
+    private static bool IsCanonical(ReadOnlySpan<byte> entry, EvidenceRecord record)
+    {
+        Span<byte> previous = stackalloc byte[EvidenceHashing.HashSize];
+        if (Convert.FromHexString(record.PreviousHash, previous, out _, out _) != OperationStatus.Done)
+        {
+            return false;
+        }
+
+        Span<byte> prefix = stackalloc byte[MaxPrefixLength];
+        int prefixLength = WriteEntry(record.Sequence, previous, [], prefix);
+        if (!entry.StartsWith(prefix[..prefixLength]))
+        {
+            return false;
+        }
+
+        ReEncoder encoder = t_reEncoder ??= new ReEncoder();
+        encoder.Buffer.ResetWrittenCount();
+        encoder.Writer.Reset(encoder.Buffer);
+        try
+        {
+            Validate(record);
+            WriteContent(encoder.Writer, record);
+            encoder.Writer.Flush();
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+
+        // Skip the content's leading '{': the prefix opened the object.
+        return entry[prefixLength..].SequenceEqual(encoder.Buffer.WrittenSpan[1..]);
     }
 
     private static EvidenceRecord Parse(ReadOnlySpan<byte> entry)
@@ -239,7 +279,15 @@ internal static class EvidenceEncoding
             string pinVersion = RequiredString(ref reader, "version"u8);
             string sha256 = RequiredString(ref reader, "sha256"u8);
             Expect(ref reader, JsonTokenType.EndObject);
-            pins.Add(new PolicyPin(name, pinVersion, sha256));
+            try
+            {
+                pins.Add(new PolicyPin(name, pinVersion, sha256));
+            }
+            catch (ArgumentException ex)
+            {
+                // The writer only ever writes valid pins, so an invalid one is damage, not a record.
+                throw new FormatException($"The entry holds an invalid policy pin: {ex.Message}", ex);
+            }
         }
 
         string? subject = OptionalString(ref reader, "subject"u8);
@@ -402,5 +450,18 @@ internal static class EvidenceEncoding
             JsonTokenType.String => reader.GetString(),
             _ => throw new FormatException($"The entry has a {reader.TokenType} for '{Encoding.UTF8.GetString(name)}' where a string or null was expected."),
         };
+    }
+
+    /// <summary>A reusable buffer and writer for the canonical check, one per thread.</summary>
+    private sealed class ReEncoder
+    {
+        public ArrayBufferWriter<byte> Buffer { get; } = new(1024);
+
+        public Utf8JsonWriter Writer { get; }
+
+        public ReEncoder()
+        {
+            Writer = new Utf8JsonWriter(Buffer, s_writerOptions);
+        }
     }
 }

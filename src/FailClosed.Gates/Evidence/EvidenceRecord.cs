@@ -7,6 +7,11 @@ namespace FailClosed.Gates;
 /// Callers fill the content; the sink assigns <see cref="Sequence"/>, <see cref="PreviousHash"/> and
 /// <see cref="Hash"/> when it appends. Keep secrets out of <see cref="Subject"/> and <see cref="Detail"/>:
 /// evidence is kept forever and read by auditors.
+/// <para>
+/// Sinks hash the record's canonical encoding (version 1: compact UTF-8 JSON in a fixed property order, at most
+/// 64 KiB; see docs/journal-format.md). <see cref="Timestamp"/> is kept in UTC; every string must be valid UTF-16,
+/// and <see cref="Kind"/> and <see cref="Verdict"/> must be defined values, or the append is refused.
+/// </para>
 /// </remarks>
 public sealed record EvidenceRecord
 {

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace FailClosed.Gates;
 
@@ -9,10 +11,11 @@ namespace FailClosed.Gates;
 internal sealed class JournalScanner
 {
     private const int WindowSize = 1 << 20;
+    private const int MaxFramesPerBatch = 8192;
 
     private readonly IJournalStorage _storage;
     private readonly long _fileLength;
-    private byte[] _window = new byte[WindowSize];
+    private byte[] _window;
     private long _windowStart;
     private int _windowLength;
 
@@ -20,6 +23,7 @@ internal sealed class JournalScanner
     {
         _storage = storage;
         _fileLength = storage.Length;
+        _window = new byte[(int)Math.Clamp(_fileLength, JournalFrame.HeaderSize, WindowSize)];
     }
 
     /// <summary>Reads the whole journal.</summary>
@@ -35,85 +39,141 @@ internal sealed class JournalScanner
         var log = new EvidenceLog();
         List<byte[]>? leaves = keepLeaves ? [] : null;
         byte[]? checkpointRoot = checkpointSize == 0 ? EvidenceHashing.EmptyRoot() : null;
-        Span<byte> leaf = stackalloc byte[EvidenceHashing.HashSize];
+        Span<byte> expectedPrevious = stackalloc byte[EvidenceHashing.HashSize * 2];
+        bool decode = onRecord is not null;
+        var frames = new List<(long Offset, int Length)>();
         long offset = 0;
         JournalDefect? defect = null;
-        while (offset < _fileLength)
+        while (defect is null && offset < _fileLength)
         {
-            long remaining = _fileLength - offset;
-            if (remaining < JournalFrame.HeaderSize)
+            // 1. Frame checks, in order, over the frames that lie wholly in the current window.
+            (long Offset, long Extent, string Reason)? bad = CollectFrames(offset, frames);
+
+            // 2. Leaf hashes and the canonical decoding of those frames, on every core.
+            var results = new FrameResult[frames.Count];
+            Parallel.For(
+                0,
+                frames.Count,
+                () => IncrementalHash.CreateHash(HashAlgorithmName.SHA256),
+                (i, _, sha256) =>
+                {
+                    (long frameOffset, int length) = frames[i];
+                    ReadOnlySpan<byte> entry = InWindow(frameOffset + JournalFrame.HeaderSize, length);
+                    results[i] = FrameResult.Of(sha256, entry, decode);
+                    return sha256;
+                },
+                static sha256 => sha256.Dispose());
+
+            // 3. Sequence and chain, in order.
+            for (int i = 0; i < frames.Count; i++)
             {
-                defect = Bad(log.Size, offset, _fileLength, "the frame header is incomplete");
-                break;
+                (long frameOffset, int length) = frames[i];
+                FrameResult result = results[i];
+
+                // From here on the frame is exactly as it was written: anything wrong with it is not a crash.
+                if (result.Error is { } error)
+                {
+                    defect = new JournalDefect(false, log.Size, frameOffset, error);
+                    break;
+                }
+
+                if (result.Sequence != log.Size)
+                {
+                    defect = new JournalDefect(false, log.Size, frameOffset, $"the record has sequence {result.Sequence} where {log.Size} was expected");
+                    break;
+                }
+
+                // A canonical entry holds the previous hash right after its sequence.
+                ReadOnlySpan<byte> previous = InWindow(frameOffset + JournalFrame.HeaderSize, length)
+                    .Slice(EvidenceEncoding.PreviousHashOffset(result.Sequence), EvidenceHashing.HashSize * 2);
+                Convert.TryToHexStringLower(log.LastLeafHash, expectedPrevious, out _);
+                if (!previous.SequenceEqual(expectedPrevious))
+                {
+                    defect = new JournalDefect(false, log.Size, frameOffset, $"the record's previous hash {Encoding.ASCII.GetString(previous)} is not the hash of the record before it, {Encoding.ASCII.GetString(expectedPrevious)}");
+                    break;
+                }
+
+                log.Restore(result.Leaf);
+                leaves?.Add(result.Leaf);
+                if (log.Size == checkpointSize)
+                {
+                    checkpointRoot = log.Root();
+                }
+
+                onRecord?.Invoke(result.Record! with { Hash = EvidenceHashing.ToHex(result.Leaf) });
+                offset = frameOffset + JournalFrame.HeaderSize + length;
             }
 
-            ReadOnlySpan<byte> header = Get(offset, JournalFrame.HeaderSize);
+            if (defect is null && bad is { } frameDefect)
+            {
+                defect = Bad(log.Size, frameDefect.Offset, frameDefect.Extent, frameDefect.Reason);
+            }
+        }
+
+        return new JournalScan(log, offset, checkpointRoot, leaves, defect);
+    }
+
+    /// <summary>
+    /// Checks magic, length and CRC of the frames from <paramref name="offset"/> that fit in one window, adding the
+    /// good ones to <paramref name="frames"/>; returns the first bad frame, if it was reached.
+    /// </summary>
+    private (long Offset, long Extent, string Reason)? CollectFrames(long offset, List<(long Offset, int Length)> frames)
+    {
+        frames.Clear();
+        long next = offset;
+        while (next < _fileLength && frames.Count < MaxFramesPerBatch)
+        {
+            long remaining = _fileLength - next;
+            if (remaining < JournalFrame.HeaderSize)
+            {
+                return (next, _fileLength, "the frame header is incomplete");
+            }
+
+            // Refilling the window would invalidate the frames already collected: hand those over first.
+            if (frames.Count > 0 && !IsInWindow(next, JournalFrame.HeaderSize))
+            {
+                return null;
+            }
+
+            ReadOnlySpan<byte> header = Get(next, JournalFrame.HeaderSize);
             if (!header[..4].SequenceEqual(JournalFrame.Magic))
             {
-                defect = Bad(log.Size, offset, offset + 4, "the frame does not start with the magic 'FCJ1'");
-                break;
+                return (next, next + 4, "the frame does not start with the magic 'FCJ1'");
             }
 
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
             uint crc = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
             if (length == 0 || length > EvidenceEncoding.MaxEntryBytes)
             {
-                defect = Bad(log.Size, offset, offset + JournalFrame.HeaderSize, $"the frame length {length} is outside 1..{EvidenceEncoding.MaxEntryBytes}");
-                break;
+                return (next, next + JournalFrame.HeaderSize, $"the frame length {length} is outside 1..{EvidenceEncoding.MaxEntryBytes}");
             }
 
             if (length > remaining - JournalFrame.HeaderSize)
             {
-                defect = Bad(log.Size, offset, _fileLength, $"the frame of {length} bytes runs past the end of the file");
-                break;
+                return (next, _fileLength, $"the frame of {length} bytes runs past the end of the file");
             }
 
-            ReadOnlySpan<byte> entry = Get(offset + JournalFrame.HeaderSize, (int)length);
-            if (JournalFrame.Checksum(entry) != crc)
+            if (frames.Count > 0 && !IsInWindow(next + JournalFrame.HeaderSize, (int)length))
             {
-                defect = Bad(log.Size, offset, offset + JournalFrame.HeaderSize + length, "the frame checksum (CRC-32C) does not match");
-                break;
+                return null;
             }
 
-            // From here on the frame is exactly as it was written: anything wrong with it is not a crash.
-            EvidenceRecord record;
-            try
+            if (JournalFrame.Checksum(Get(next + JournalFrame.HeaderSize, (int)length)) != crc)
             {
-                record = EvidenceEncoding.Decode(entry);
-            }
-            catch (FormatException ex)
-            {
-                defect = new JournalDefect(false, log.Size, offset, ex.Message);
-                break;
+                return (next, next + JournalFrame.HeaderSize + length, "the frame checksum (CRC-32C) does not match");
             }
 
-            if (record.Sequence != log.Size)
-            {
-                defect = new JournalDefect(false, log.Size, offset, $"the record has sequence {record.Sequence} where {log.Size} was expected");
-                break;
-            }
-
-            string expectedPrevious = EvidenceHashing.ToHex(log.LastLeafHash);
-            if (record.PreviousHash != expectedPrevious)
-            {
-                defect = new JournalDefect(false, log.Size, offset, $"the record's previous hash {record.PreviousHash} is not the hash of the record before it, {expectedPrevious}");
-                break;
-            }
-
-            EvidenceHashing.LeafHash(entry).CopyTo(leaf);
-            log.Restore(leaf);
-            leaves?.Add(leaf.ToArray());
-            if (log.Size == checkpointSize)
-            {
-                checkpointRoot = log.Root();
-            }
-
-            onRecord?.Invoke(record with { Hash = EvidenceHashing.ToHex(leaf) });
-            offset += JournalFrame.HeaderSize + length;
+            frames.Add((next, (int)length));
+            next += JournalFrame.HeaderSize + length;
         }
 
-        return new JournalScan(log, offset, checkpointRoot, leaves, defect);
+        return null;
     }
+
+    private bool IsInWindow(long offset, int count) =>
+        offset >= _windowStart && offset + count <= _windowStart + _windowLength;
+
+    private ReadOnlySpan<byte> InWindow(long offset, int count) => _window.AsSpan((int)(offset - _windowStart), count);
 
     /// <summary>
     /// A bad frame is a torn tail when nothing but zeros follows its extent and no intact frame starts after it:

@@ -22,6 +22,14 @@ public sealed class RecordingAnchor : ICheckpointAnchor
         }
     }
 
+    public EvidenceCheckpoint[] All()
+    {
+        lock (_gate)
+        {
+            return [.. _published];
+        }
+    }
+
     public long[] Sizes()
     {
         lock (_gate)

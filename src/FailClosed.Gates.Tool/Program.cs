@@ -1,0 +1,3 @@
+using FailClosed.Gates.Tool;
+
+return Cli.Run(args, Console.Out, Console.Error);
