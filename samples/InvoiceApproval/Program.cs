@@ -106,12 +106,16 @@ File.Copy(journalPath + ".checkpoint", tampered + ".checkpoint");
 byte[] bytes = await File.ReadAllBytesAsync(tampered);
 bytes[bytes.Length / 2] ^= 0x20;
 await File.WriteAllBytesAsync(tampered, bytes);
-Console.WriteLine($"  verify: {EvidenceVerifier.Verify(tampered, [checkpointKey])}");
+EvidenceVerification tamperedVerification = EvidenceVerifier.Verify(tampered, [checkpointKey]);
+Console.WriteLine($"  verify: {tamperedVerification}");
 
 Section("The action catalog, for governance review");
 Console.WriteLine(catalog.ToMarkdown(TimeProvider.System.GetUtcNow()));
 
 work.Delete(recursive: true);
+
+// Non-zero when the trail did not verify or the tampering went unnoticed, so CI notices a broken sample.
+return verification.IsValid && !tamperedVerification.IsValid ? 0 : 1;
 
 static void Section(string title)
 {
