@@ -4,7 +4,7 @@ using System.Text;
 namespace FailClosed.Gates.Tests.TestUtilities;
 
 /// <summary>Policies, keys and trust stores shared by the policy tests.</summary>
-public static class PolicyTestData
+internal static class PolicyTestData
 {
     public const string Name = "payments-release";
 
