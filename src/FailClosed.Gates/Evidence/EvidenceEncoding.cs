@@ -50,22 +50,28 @@ internal static class EvidenceEncoding
         ArgumentNullException.ThrowIfNull(record);
         Validate(record);
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
+        // The JSON writer grows its buffer 4 KiB at a time: reuse one per thread rather than allocate it per record.
+        ReEncoder encoder = Rent();
+        try
         {
-            WriteContent(writer, record);
-        }
+            WriteContent(encoder.Writer, record);
+            encoder.Writer.Flush();
 
-        // Drop the leading '{': the prefix opens the object.
-        ReadOnlySpan<byte> content = buffer.WrittenSpan[1..];
-        if (content.Length > MaxContentBytes)
+            // Drop the leading '{': the prefix opens the object.
+            ReadOnlySpan<byte> content = encoder.Buffer.WrittenSpan[1..];
+            if (content.Length > MaxContentBytes)
+            {
+                throw new ArgumentException(
+                    $"The evidence record for action '{record.Action}' encodes to {content.Length + MaxPrefixLength} bytes at most, more than the limit of {MaxEntryBytes} bytes; nothing was written.",
+                    nameof(record));
+            }
+
+            return content.ToArray();
+        }
+        finally
         {
-            throw new ArgumentException(
-                $"The evidence record for action '{record.Action}' encodes to {content.Length + MaxPrefixLength} bytes at most, more than the limit of {MaxEntryBytes} bytes; nothing was written.",
-                nameof(record));
+            Return(encoder);
         }
-
-        return content.ToArray();
     }
 
     private static void WriteContent(Utf8JsonWriter writer, EvidenceRecord record)
@@ -196,22 +202,42 @@ internal static class EvidenceEncoding
             return false;
         }
 
-        ReEncoder encoder = t_reEncoder ??= new ReEncoder();
-        encoder.Buffer.ResetWrittenCount();
-        encoder.Writer.Reset(encoder.Buffer);
+        ReEncoder encoder = Rent();
         try
         {
             Validate(record);
             WriteContent(encoder.Writer, record);
             encoder.Writer.Flush();
+
+            // Skip the content's leading '{': the prefix opened the object.
+            return entry[prefixLength..].SequenceEqual(encoder.Buffer.WrittenSpan[1..]);
         }
         catch (ArgumentException)
         {
             return false;
         }
+        finally
+        {
+            Return(encoder);
+        }
+    }
 
-        // Skip the content's leading '{': the prefix opened the object.
-        return entry[prefixLength..].SequenceEqual(encoder.Buffer.WrittenSpan[1..]);
+    private static ReEncoder Rent()
+    {
+        ReEncoder encoder = t_reEncoder ?? new ReEncoder();
+        t_reEncoder = null;
+        encoder.Buffer.ResetWrittenCount();
+        encoder.Writer.Reset(encoder.Buffer);
+        return encoder;
+    }
+
+    private static void Return(ReEncoder encoder)
+    {
+        // Keep the buffer for the next record unless an oversized one blew it up.
+        if (encoder.Buffer.Capacity <= 2 * MaxEntryBytes)
+        {
+            t_reEncoder = encoder;
+        }
     }
 
     private static EvidenceRecord Parse(ReadOnlySpan<byte> entry)

@@ -8,9 +8,6 @@ internal static class EvidenceHashing
     /// <summary>The length of every hash, in bytes.</summary>
     public const int HashSize = 32;
 
-    /// <summary>The previous hash of the first record: 32 zero bytes.</summary>
-    public static readonly string GenesisHex = new('0', HashSize * 2);
-
     /// <summary>Writes the leaf hash SHA-256(0x00 ‖ entry) into <paramref name="destination"/>.</summary>
     public static void LeafHash(IncrementalHash sha256, ReadOnlySpan<byte> entry, Span<byte> destination)
     {
@@ -18,15 +15,6 @@ internal static class EvidenceHashing
         sha256.AppendData(leafPrefix);
         sha256.AppendData(entry);
         sha256.GetHashAndReset(destination);
-    }
-
-    /// <summary>Returns the leaf hash SHA-256(0x00 ‖ entry).</summary>
-    public static byte[] LeafHash(ReadOnlySpan<byte> entry)
-    {
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var hash = new byte[HashSize];
-        LeafHash(sha256, entry, hash);
-        return hash;
     }
 
     /// <summary>Writes the interior node hash SHA-256(0x01 ‖ left ‖ right) into <paramref name="destination"/>.</summary>

@@ -14,7 +14,10 @@ public static class EvidenceVerifier
     /// </summary>
     /// <param name="path">The journal file; its checkpoint is <c>path + ".checkpoint"</c>.</param>
     /// <param name="trustedKeys">The keys a checkpoint may be signed with; when empty, only the chain is checked.</param>
-    /// <returns>The size and root, or the first bad record (index, offset, reason). A torn tail is reported as bad.</returns>
+    /// <returns>
+    /// The size and root, or the first bad record (index, offset, reason). A torn tail is reported as bad, so verify a
+    /// closed journal or a copy: the last frame of a journal being written may be mid-write.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="trustedKeys"/> is null.</exception>
     /// <exception cref="IOException">The journal could not be read.</exception>
     public static EvidenceVerification Verify(string path, IReadOnlyList<CheckpointKey> trustedKeys)

@@ -4,6 +4,10 @@ namespace FailClosed.Gates;
 /// Publishes each checkpoint somewhere the journal's host cannot rewrite (a witness, a transparency log, another
 /// machine), so that truncating the journal and its checkpoint file together is still detected.
 /// </summary>
+/// <remarks>
+/// Called on the journal's writer loop, which waits for it (appends queue meanwhile), and once synchronously from
+/// <see cref="FileEvidenceJournal.Open"/>: do not depend on a synchronization context.
+/// </remarks>
 public interface ICheckpointAnchor
 {
     /// <summary>Publishes a checkpoint. A failure faults the journal: every later append is refused.</summary>

@@ -44,6 +44,51 @@ public sealed class EvidenceVerifierTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Verify_ReframedNonCanonicalEntry_NamesItAsNotCanonical()
+    {
+        long[] ends = await WriteJournalAsync(3);
+        byte[] bytes = File.ReadAllBytes(JournalPath);
+        byte[] entry = bytes[(int)(ends[0] + JournalFrame.HeaderSize)..(int)ends[1]];
+        byte[] spaced = System.Text.Encoding.ASCII.GetBytes(System.Text.Encoding.ASCII.GetString(entry).Replace("\"seq\":1", "\"seq\": 1", StringComparison.Ordinal));
+        File.WriteAllBytes(JournalPath, [.. bytes[..(int)ends[0]], .. JournalFrame.Create(spaced), .. bytes[(int)ends[1]..]]);
+
+        EvidenceVerification result = EvidenceVerifier.Verify(JournalPath, [JournalTesting.Key]);
+
+        Assert.Equal(1, result.FailedIndex);
+        Assert.Contains("canonical", result.Reason, StringComparison.Ordinal);
+        var exception = Assert.Throws<EvidenceUnavailableException>(() => FileEvidenceJournal.Open(JournalTesting.Options(JournalPath)));
+        Assert.Equal(GateCodes.EvidenceTampered, exception.Code);
+    }
+
+    [Fact]
+    public async Task Verify_IntactFrameRemovedFromTheMiddle_NamesTheSequenceGap()
+    {
+        long[] ends = await WriteJournalAsync(3);
+        byte[] bytes = File.ReadAllBytes(JournalPath);
+        File.WriteAllBytes(JournalPath, [.. bytes[..(int)ends[0]], .. bytes[(int)ends[1]..]]);
+
+        EvidenceVerification result = EvidenceVerifier.Verify(JournalPath, [JournalTesting.Key]);
+
+        Assert.Equal(1, result.FailedIndex);
+        Assert.Contains("sequence 2 where 1 was expected", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_RecordRewrittenWithValidCrc_NamesTheBrokenChainAfterIt()
+    {
+        long[] ends = await WriteJournalAsync(3);
+        byte[] bytes = File.ReadAllBytes(JournalPath);
+        byte[] entry = bytes[(int)(ends[0] + JournalFrame.HeaderSize)..(int)ends[1]];
+        byte[] forged = System.Text.Encoding.ASCII.GetBytes(System.Text.Encoding.ASCII.GetString(entry).Replace("corr-1", "corr-X", StringComparison.Ordinal));
+        File.WriteAllBytes(JournalPath, [.. bytes[..(int)ends[0]], .. JournalFrame.Create(forged), .. bytes[(int)ends[1]..]]);
+
+        EvidenceVerification result = EvidenceVerifier.Verify(JournalPath, [JournalTesting.Key]);
+
+        Assert.Equal(2, result.FailedIndex);
+        Assert.Contains("previous hash", result.Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

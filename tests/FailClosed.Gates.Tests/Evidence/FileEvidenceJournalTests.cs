@@ -148,6 +148,24 @@ public sealed class FileEvidenceJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_CanceledWhileWaiting_ThrowsOperationCanceled()
+    {
+        FaultyJournalStorage? storage = null;
+        using var hold = new ManualResetEventSlim();
+        await using FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(
+            JournalPath,
+            wrap: inner => storage = new FaultyJournalStorage(inner) { HoldWrite = hold }));
+        using var cancellation = new CancellationTokenSource();
+
+        ValueTask<EvidenceReceipt> append = journal.AppendAsync(EvidenceSamples.Record(), cancellation.Token);
+        Assert.True(storage!.WriteWaiting.Wait(TimeSpan.FromSeconds(10)));
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await append);
+        hold.Set();
+    }
+
+    [Fact]
     public async Task AppendAsync_AfterDispose_ThrowsEvidenceUnavailable()
     {
         FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(JournalPath));

@@ -55,7 +55,23 @@ public sealed class JournalCrashTests : IDisposable
         Assert.NotEmpty(acknowledged);
     }
 
-    private static List<(long Sequence, string CorrelationId)> RunAndKill(string journalPath, string keyPath, int killAfter)
+    [Fact]
+    public async Task Open_HeldByThisProcess_AnotherProcessIsRefusedTheLock()
+    {
+        string journalPath = _dir.File("locked.journal");
+        string keyPath = _dir.File("key.pem");
+        File.WriteAllText(keyPath, JournalTesting.Key.Key.ExportPkcs8PrivateKeyPem());
+        await using FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(journalPath));
+
+        using Process process = Start(journalPath, keyPath);
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("lock", error, StringComparison.Ordinal);
+    }
+
+    private static Process Start(string journalPath, string keyPath)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -68,7 +84,12 @@ public sealed class JournalCrashTests : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    private static List<(long Sequence, string CorrelationId)> RunAndKill(string journalPath, string keyPath, int killAfter)
+    {
+        using Process process = Start(journalPath, keyPath);
         var acks = new List<(long, string)>();
         string? line;
         while ((line = process.StandardOutput.ReadLine()) is not null)
