@@ -26,11 +26,12 @@ public class PolicyPinningBenchmarks
             ["clerk"] = 1_000m,
             ["treasurer"] = 250_000m,
         }.ToFrozenDictionary(StringComparer.Ordinal);
+        // Decisions built once, as every gate should: creating one allocates its immutable core.
+        GateDecision allow = GateDecision.Allow("payments-release@3");
+        GateDecision deny = GateDecision.Deny("payments-release@3");
         _compiled = Gate.From<PaymentRequest>(
             "payments-release@3",
-            request => limits.TryGetValue(request.Role, out decimal limit) && request.Amount <= limit
-                ? GateDecision.Allow("payments-release@3")
-                : GateDecision.Deny("payments-release@3"));
+            request => limits.TryGetValue(request.Role, out decimal limit) && request.Amount <= limit ? allow : deny);
 
         byte[] policy = Encoding.UTF8.GetBytes("""{ "roles": [ { "role": "clerk", "maxAmount": 1000 }, { "role": "treasurer", "maxAmount": 250000 } ] }""");
         _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
