@@ -78,7 +78,13 @@ internal sealed class CachedGate<TContext, TKey> : Gate<TContext>
             // A full cache stops caching; it never evicts a fresh entry to make room.
             if (_entries.Count < _maxEntries || _entries.ContainsKey(key))
             {
-                _entries[key] = new Entry(decision, asked);
+                // A slow answer must not replace a newer one: an old allow arriving after access was revoked (and a
+                // newer deny cached) would otherwise be served until its own time-to-live ran out.
+                _entries.AddOrUpdate(
+                    key,
+                    static (_, fresh) => fresh,
+                    static (_, existing, fresh) => existing.Timestamp > fresh.Timestamp ? existing : fresh,
+                    new Entry(decision, asked));
             }
 
             return decision;

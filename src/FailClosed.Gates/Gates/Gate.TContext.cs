@@ -10,8 +10,9 @@ namespace FailClosed.Gates;
 /// <see cref="EvaluateAsync"/> is not virtual; it is the guarantee that a custom gate is fail-closed without
 /// trying. An exception thrown by <see cref="EvaluateCoreAsync"/>, synchronously or from its pending
 /// <see cref="ValueTask{TResult}"/>, becomes <see cref="Verdict.Indeterminate"/> with code
-/// <see cref="GateCodes.Fault"/> naming this gate; an <see cref="OperationCanceledException"/>, or any answer that
-/// arrives once the token is canceled, becomes <see cref="GateCodes.Canceled"/> naming this gate; a <c>default</c>
+/// <see cref="GateCodes.Fault"/> naming this gate; an <see cref="OperationCanceledException"/>, or an allow or
+/// indeterminate answer that arrives once the token is canceled, becomes <see cref="GateCodes.Canceled"/> naming
+/// this gate (a definite deny stays a deny); a <c>default</c>
 /// decision is attributed to this gate and keeps its <see cref="GateCodes.Unset"/> code.
 /// </para>
 /// <para>
@@ -119,10 +120,11 @@ public abstract class Gate<TContext>
 
     private GateDecision Complete(GateDecision decision, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
+        if (cancellationToken.IsCancellationRequested && decision.Verdict != Verdict.Deny)
         {
-            // An answer that arrives after cancellation is not trusted, whatever it says: it could be an allow
-            // the caller no longer waits for, or a partial result of work the cancellation cut short.
+            // An answer that arrives after cancellation is not trusted: it could be an allow the caller no longer
+            // waits for, or a partial result of work the cancellation cut short. A definite deny is kept: it can
+            // only block, and turning it into an Indeterminate would make it eligible for a fail-open exemption.
             return Canceled(exception: null);
         }
 

@@ -79,7 +79,9 @@ internal sealed class TimeoutGate<TContext> : Gate<TContext>
             return decision.IsAllowed ? _canceled : decision;
         }
 
-        // An answer that arrives once the deadline has fired is late, whatever it says: fail closed on the race.
-        return deadline.IsCancellationRequested ? _timedOut : decision;
+        // An answer that arrives once the deadline has fired is late: an allow or an indeterminate becomes a timeout
+        // (fail closed on the race), but a definite deny stays a deny. Turning it into an Indeterminate would make a
+        // "no" eligible for a fail-open exemption.
+        return deadline.IsCancellationRequested && decision.Verdict != Verdict.Deny ? _timedOut : decision;
     }
 }

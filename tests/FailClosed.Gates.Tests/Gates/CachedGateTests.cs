@@ -129,6 +129,31 @@ public sealed class CachedGateTests
     }
 
     [Fact]
+    public void Cached_OlderAnswerArrivingLast_DoesNotReplaceNewerOne()
+    {
+        // Regression: a slow allow, asked before access was revoked, overwrote the newer cached deny.
+        GateDecision allow = GateDecision.Allow("source");
+        GateDecision deny = GateDecision.Deny("source");
+        var slowAllow = new TaskCompletionSource<GateDecision>();
+        int calls = 0;
+        Gate<int> source = Gate.From<int>("source", (_, _) => ++calls == 1 ? new ValueTask<GateDecision>(slowAllow.Task) : ValueTask.FromResult(deny));
+        Gate<int> gate = Gate.Cached(source, TimeSpan.FromSeconds(60), (int x) => x, _time);
+
+        NoContext.Run(() =>
+        {
+            Task<GateDecision> older = gate.EvaluateAsync(1).AsTask();
+            _time.Advance(TimeSpan.FromSeconds(10));
+            Assert.Equal(Verdict.Deny, gate.Decide(1).Verdict);
+            slowAllow.SetResult(allow);
+            Assert.True(older.IsCompletedSuccessfully);
+            return 0;
+        });
+
+        Assert.Equal(Verdict.Deny, gate.Decide(1).Verdict);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
     public void Cached_KeySelectorThrows_IsFault()
     {
         Gate<int> gate = Gate.Cached<int, int>(Source(), TimeSpan.FromSeconds(1), _ => throw new KeyNotFoundException(), _time);

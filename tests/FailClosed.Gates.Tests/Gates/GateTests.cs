@@ -106,6 +106,21 @@ public sealed class GateTests
     }
 
     [Fact]
+    public void EvaluateAsync_DenyArrivingAfterCancellation_StaysDeny()
+    {
+        using var cts = new CancellationTokenSource();
+        Gate<int> cancelsThenDenies = Gate.Require<int>("cancels-then-denies", _ =>
+        {
+            cts.Cancel();
+            return false;
+        });
+
+        GateDecision decision = cancelsThenDenies.Decide(0, cts.Token);
+
+        Assert.Equal(Verdict.Deny, decision.Verdict);
+    }
+
+    [Fact]
     public void EvaluateAsync_DefaultDecision_IsUnsetNamingGate()
     {
         Gate<int> gate = Gate.From<int>("forgetful", _ => default);

@@ -68,6 +68,36 @@ public sealed class TimeoutGateTests
     }
 
     [Fact]
+    public void Timeout_AllowArrivingAfterDeadline_IsTimeout()
+    {
+        var time = new FakeTimeProvider();
+        Gate<int> gate = Gate.Require<int>("slow-yes", _ =>
+        {
+            time.Advance(TimeSpan.FromSeconds(3));
+            return true;
+        }).WithTimeout(TimeSpan.FromSeconds(2), time);
+
+        Assert.Equal(GateCodes.Timeout, gate.Decide(0).Code);
+    }
+
+    [Fact]
+    public void Timeout_DenyArrivingAfterDeadline_StaysDeny()
+    {
+        // Regression: a late "no" became Indeterminate(Timeout), which a fail-open exemption may run despite.
+        var time = new FakeTimeProvider();
+        Gate<int> gate = Gate.Require<int>("slow-no", _ =>
+        {
+            time.Advance(TimeSpan.FromSeconds(3));
+            return false;
+        }).WithTimeout(TimeSpan.FromSeconds(2), time);
+
+        GateDecision decision = gate.Decide(0);
+
+        Assert.Equal(Verdict.Deny, decision.Verdict);
+        Assert.Equal("slow-no", decision.Gate);
+    }
+
+    [Fact]
     public void Timeout_CallerCancels_IsCanceledNotTimeout()
     {
         var time = new FakeTimeProvider();
