@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 
@@ -91,7 +92,7 @@ public sealed partial class EvidenceFirstExecutor
         CancellationToken cancellationToken = call.CancellationToken;
         if (!decision.IsAllowed)
         {
-            return exemption is not null && decision.Verdict == Verdict.Indeterminate && !cancellationToken.IsCancellationRequested
+            return InForce(exemption) && decision.Verdict == Verdict.Indeterminate && !cancellationToken.IsCancellationRequested
                 ? FailOpenAsync(scope, decision, exemption, call)
                 : BlockAsync<TResult>(scope, decision);
         }
@@ -137,7 +138,7 @@ public sealed partial class EvidenceFirstExecutor
                 GateName,
                 GateCodes.EvidenceUnavailable,
                 "The Intent record of action '" + scope.Action + "' was not acknowledged: " + intent.Failure);
-            return exemption is not null
+            return InForce(exemption)
                 ? FailOpenAsync(scope, outage, exemption, call)
                 : EscalateAsync<TResult>(scope, outage, call.CancellationToken);
         }
@@ -162,9 +163,23 @@ public sealed partial class EvidenceFirstExecutor
             return await BlockAsync<TResult>(scope, _canceled).ConfigureAwait(false);
         }
 
+        if (!InForce(exemption))
+        {
+            // The exemption reached its review date while the FailOpen record was being written: from that
+            // instant the action is closed again. The Decision record written by the block follows the FailOpen
+            // record under the same correlation id, so the trail says the side effect did not run.
+            return await BlockAsync<TResult>(scope, decision).ConfigureAwait(false);
+        }
+
         ExecutorMetrics.RecordFailOpen(scope.Action, decision.Code);
         return await RunAsync(scope, decision, announcement.Receipt, isFailOpen: true, call).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Whether a fail-open exemption still applies now. Checked at every point that relies on it, not once per
+    /// execution: a gate or an evidence write can take long enough for the review date to pass in between.
+    /// </summary>
+    private bool InForce([NotNullWhen(true)] FailMode? exemption) => exemption is not null && exemption.IsInForceAt(_timeProvider.GetUtcNow());
 
     private ValueTask<GuardedResult<TResult>> RunAsync<TContext, TState, TResult>(
         ExecutionScope scope,
