@@ -121,6 +121,11 @@ public readonly struct GateDecision : IEquatable<GateDecision>
     /// </summary>
     internal GateDecision WithPinDetail(DecisionDetail shared, string gateIfUnset)
     {
+        if (_core is not null && _detail?.Pin is not null)
+        {
+            return this; // a pinned gate nested inside the policy decided: its pin is the one that names the policy
+        }
+
         DecisionDetail detail = _detail?.Exception is { } exception ? new DecisionDetail(exception, shared.Pin) : shared;
         return new GateDecision(_core ?? new DecisionCore(Verdict.Indeterminate, GateCodes.Unset, gateIfUnset, null), detail);
     }

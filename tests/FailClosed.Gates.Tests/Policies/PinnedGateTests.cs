@@ -364,6 +364,23 @@ public sealed class PinnedGateTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_PinnedGateNestedInAPolicy_KeepsTheInnerPin()
+    {
+        // Regression: the outer pinned gate stamped its own pin over the decision of the inner policy that decided.
+        var source = PolicyTestData.SourceWithPolicy();
+        PolicyPin outer = source.Publish("envelope", "1", "{}"u8);
+        Gate<PaymentRequest> gate = Gate.Pinned<PaymentRequest>(
+            outer,
+            source,
+            _ => PolicyTestData.PinnedGate(source));
+
+        GateDecision decision = await gate.EvaluateAsync(PolicyTestData.OverLimit);
+
+        Assert.Equal(Verdict.Deny, decision.Verdict);
+        Assert.Equal(PolicyTestData.Pin, decision.Pin);
+    }
+
+    [Fact]
     public async Task EvaluateAsync_AfterLoad_AllocatesNothing()
     {
         Gate<PaymentRequest> gate = PolicyTestData.PinnedGate(PolicyTestData.SourceWithPolicy());
