@@ -252,8 +252,7 @@ internal ref struct CanonicalEntryReader
                 return false; // the writer always escapes it
             }
 
-            bool allowed = char.IsAsciiLetterOrDigit((char)b) || (length > 0 && b is (byte)'.' or (byte)'-' or (byte)'_' or (byte)'+');
-            if (!allowed || (b == (byte)'.' && previous == (byte)'.'))
+            if (!PolicyPin.IsSegmentChar((char)b, first: length == 0) || (b == (byte)'.' && previous == (byte)'.'))
             {
                 return false;
             }

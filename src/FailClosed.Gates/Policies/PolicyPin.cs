@@ -140,6 +140,13 @@ public readonly record struct PolicyPin
     /// <summary>Returns <c>name@version</c>, the part of a pin that names a file.</summary>
     internal string ToLocator() => $"{Name}@{Version}";
 
+    /// <summary>
+    /// Whether <paramref name="c"/> may stand in a name or version: an ASCII letter or digit anywhere, and '.', '-',
+    /// '_' or '+' after the first character. The one statement of the rule; the journal's canonical reader uses it too.
+    /// </summary>
+    internal static bool IsSegmentChar(char c, bool first) =>
+        char.IsAsciiLetterOrDigit(c) || (!first && c is '.' or '-' or '_' or '+');
+
     /// <summary>Returns why <paramref name="value"/> is not a valid name or version, or <see langword="null"/> when it is.</summary>
     internal static string? CheckSegment(string value, string what)
     {
@@ -158,7 +165,7 @@ public readonly record struct PolicyPin
             return $"The policy {what} '{value}' contains '..'; a pin must never name a path outside its policy directory.";
         }
 
-        if (!char.IsAsciiLetterOrDigit(value[0]))
+        if (!IsSegmentChar(value[0], first: true))
         {
             return $"The policy {what} '{value}' must start with an ASCII letter or digit.";
         }
@@ -170,7 +177,7 @@ public readonly record struct PolicyPin
                 return $"The policy {what} '{value}' contains the path separator '{c}'; a pin must never name a path outside its policy directory.";
             }
 
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '-' or '_' or '+'))
+            if (!IsSegmentChar(c, first: false))
             {
                 return $"The policy {what} '{value}' contains '{c}'; only ASCII letters, digits, '.', '-', '_' and '+' are allowed.";
             }
