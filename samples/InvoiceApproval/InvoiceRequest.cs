@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace FailClosed.Gates.Samples.InvoiceApproval;
 
 /// <summary>Who asks to do what to which invoice.</summary>
@@ -5,5 +7,6 @@ internal sealed record InvoiceRequest(string Actor, string Role, string InvoiceI
 {
     /// <summary>What goes into evidence: ids and the amount, never bank details or free text.</summary>
     public static string? Describe(InvoiceRequest request) =>
-        $"{request.InvoiceId} {request.Amount:0.00} by {request.Actor} ({request.Role})";
+        string.Create(
+            CultureInfo.InvariantCulture, $"{request.InvoiceId} {request.Amount:0.00} requested by {request.Actor} ({request.Role})");
 }

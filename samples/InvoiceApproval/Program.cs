@@ -10,7 +10,26 @@ using FailClosed.Gates.Samples.InvoiceApproval;
 // The one approval policy this build trusts. Publishing a new policy means changing this line.
 PolicyPin approvalPin = PolicyPin.Parse("invoice-approval@1#sha256:e453e6a0ee48a6ec79e3857d8f4595f5d9b99d46e812b2fb847152bb4ada35dd");
 
-DirectoryInfo work = Directory.CreateTempSubdirectory("fcgates-invoices-");
+// --keep <dir> keeps the journal, its checkpoint and the checkpoint key's public half, to explore with fcgate.
+string? keep = null;
+if (args.Length == 2 && args[0] == "--keep")
+{
+    keep = Path.GetFullPath(args[1]);
+}
+else if (args.Length != 0)
+{
+    Console.Error.WriteLine("usage: dotnet run --project samples/InvoiceApproval [-- --keep <empty-or-new-folder>]");
+    return 2;
+}
+
+if (keep is not null && Directory.Exists(keep) && Directory.EnumerateFileSystemEntries(keep).Any())
+{
+    // A journal there was signed by another run's key; this run's new key could not vouch for it.
+    Console.Error.WriteLine($"--keep needs an empty or new folder; '{keep}' is not empty.");
+    return 2;
+}
+
+DirectoryInfo work = keep is null ? Directory.CreateTempSubdirectory("fcgates-invoices-") : Directory.CreateDirectory(keep);
 string policies = Path.Combine(work.FullName, "policies");
 string artifact = Path.Combine(policies, "invoice-approval", "1.policy");
 Directory.CreateDirectory(Path.GetDirectoryName(artifact)!);
@@ -88,16 +107,23 @@ foreach (ReviewTicket ticket in reviewQueue.Tickets)
 }
 
 Section("6. The evidence trail, read back from the journal");
+const string Row = "  {0,-3} {1,-9} {2,-24} {3,-13} {4,-20} {5,-34} {6}";
+Console.WriteLine(string.Format(CultureInfo.InvariantCulture, Row, "#", "kind", "action", "verdict", "code", "decided by (gate)", "subject"));
 foreach (EvidenceRecord record in FileEvidenceJournal.ReadRecords(journalPath))
 {
-    string pins = record.Pins.Count == 0 ? string.Empty : $" pins={string.Join(',', record.Pins.Select(static p => $"{p.Name}@{p.Version}"))}";
-    Console.WriteLine(string.Create(
-        CultureInfo.InvariantCulture,
-        $"  #{record.Sequence,-2} {record.Kind,-9} {record.Action,-24} {record.Verdict,-13} {record.Code,-20} gate={record.Gate}{pins} {record.Detail}"));
+    Console.WriteLine(string.Format(
+        CultureInfo.InvariantCulture, Row, record.Sequence, record.Kind, record.Action, record.Verdict, record.Code, record.Gate, record.Subject));
+    if (record.Pins.Count != 0 || record.Detail is not null)
+    {
+        string policy = record.Pins.Count == 0 ? string.Empty : "policy " + string.Join(", ", record.Pins.Select(static p => p.ToString()));
+        Console.WriteLine("      " + string.Join("; ", new[] { policy, record.Detail ?? string.Empty }.Where(static s => s.Length != 0)));
+    }
 }
 
 EvidenceVerification verification = EvidenceVerifier.Verify(journalPath, [checkpointKey]);
 Console.WriteLine($"  verify: {verification}");
+Console.WriteLine("    root: the Merkle tree hash over every record; changing, adding or removing any record changes it.");
+Console.WriteLine("    checkpoint: the journal's signed statement of its size and root, so a trail cut short is caught too.");
 
 Section("7. Someone edits one byte of a copy of the journal");
 string tampered = Path.Combine(work.FullName, "tampered.journal");
@@ -112,7 +138,20 @@ Console.WriteLine($"  verify: {tamperedVerification}");
 Section("The action catalog, for governance review");
 Console.WriteLine(catalog.ToMarkdown(TimeProvider.System.GetUtcNow()));
 
-work.Delete(recursive: true);
+if (keep is null)
+{
+    work.Delete(recursive: true);
+}
+else
+{
+    string publicKey = Path.Combine(work.FullName, "checkpoint-key.pub.pem");
+    await File.WriteAllTextAsync(publicKey, signingKey.ExportSubjectPublicKeyInfoPem());
+    Section($"Kept in {work.FullName}: the journal, its checkpoint and the checkpoint key's public half");
+    Console.WriteLine("Try next, from the repository root:");
+    Console.WriteLine($"  dotnet run --project src/FailClosed.Gates.Tool -- verify {journalPath} --key {checkpointKey.Name}={publicKey}");
+    Console.WriteLine($"  dotnet run --project src/FailClosed.Gates.Tool -- dump {journalPath}");
+    Console.WriteLine($"  dotnet run --project src/FailClosed.Gates.Tool -- verify {tampered} --key {checkpointKey.Name}={publicKey}");
+}
 
 // Non-zero when the trail did not verify or the tampering went unnoticed, so CI notices a broken sample.
 return verification.IsValid && !tamperedVerification.IsValid ? 0 : 1;
