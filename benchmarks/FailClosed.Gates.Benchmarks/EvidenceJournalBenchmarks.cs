@@ -23,7 +23,7 @@ public class EvidenceJournalBenchmarks
         Gate = "release",
         Pins = [new PolicyPin("limits", "3", new string('a', 64))],
         Subject = "payment-42",
-        CorrelationId = "0f8fad5b-d9cb-469f-a165-70867728950e",
+        ExecutionId = "0f8fad5b-d9cb-469f-a165-70867728950e",
     };
 
     private string _directory = string.Empty;

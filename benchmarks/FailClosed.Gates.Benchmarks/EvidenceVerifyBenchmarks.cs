@@ -59,7 +59,7 @@ public class EvidenceVerifyBenchmarks
                             Gate = "release",
                             Pins = [new PolicyPin("limits", "3", new string('a', 64))],
                             Subject = "payment-" + i,
-                            CorrelationId = Guid.NewGuid().ToString(),
+                            ExecutionId = Guid.NewGuid().ToString(),
                         });
                     }
                 });

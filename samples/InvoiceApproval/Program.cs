@@ -103,7 +103,7 @@ var withoutEvidence = new EvidenceFirstExecutor(new DiskFullEvidenceSink(), new 
 await RunAsync(withoutEvidence, ApproveAction(), manager);
 foreach (ReviewTicket ticket in reviewQueue.Tickets)
 {
-    Console.WriteLine($"  review queue: ticket {ticket.Id} for {ticket.Action} (correlation {ticket.CorrelationId})");
+    Console.WriteLine($"  review queue: ticket {ticket.Id} for {ticket.Action} (execution {ticket.ExecutionId})");
 }
 
 Section("6. The evidence trail, read back from the journal");

@@ -216,7 +216,8 @@ internal static class Cli
 
             writer.WriteEndArray();
             writer.WriteString("subject", record.Subject);
-            writer.WriteString("correlationId", record.CorrelationId);
+            writer.WriteString("executionId", record.ExecutionId);
+            writer.WriteString("traceId", record.TraceId);
             writer.WriteString("detail", record.Detail);
             writer.WriteEndObject();
         }

@@ -45,7 +45,7 @@ for (int w = 0; w < writers; w++)
                 Verdict = Verdict.Allow,
                 Code = GateCodes.Allowed,
                 Gate = "crash-host",
-                CorrelationId = correlationId,
+                ExecutionId = correlationId,
                 Detail = new string('d', (int)(i % 200)),
             });
             lock (output)

@@ -75,7 +75,7 @@ public sealed class CliTests : IDisposable
         {
             using JsonDocument document = JsonDocument.Parse(lines[i]);
             Assert.Equal(i, document.RootElement.GetProperty("seq").GetInt64());
-            Assert.Equal($"corr-{i}", document.RootElement.GetProperty("correlationId").GetString());
+            Assert.Equal($"corr-{i}", document.RootElement.GetProperty("executionId").GetString());
         }
     }
 
@@ -187,7 +187,7 @@ public sealed class CliTests : IDisposable
                 Verdict = Verdict.Allow,
                 Code = GateCodes.Allowed,
                 Gate = "release",
-                CorrelationId = $"corr-{i}",
+                ExecutionId = $"corr-{i}",
             });
             ends[i] = new FileInfo(JournalPath).Length;
         }

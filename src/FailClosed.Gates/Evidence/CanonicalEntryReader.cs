@@ -70,10 +70,11 @@ internal ref struct CanonicalEntryReader
         }
 
         if (!Property(",\"subject\":"u8, nullable: true)
-            || !Property(",\"correlationId\":"u8, nullable: false)
+            || !Property(",\"executionId\":"u8, nullable: false)
+            || !Property(",\"traceId\":"u8, nullable: true)
             || !Property(",\"detail\":"u8, nullable: true))
         {
-            return "the subject, correlation id or detail is not canonical";
+            return "the subject, execution id, trace id or detail is not canonical";
         }
 
         if (!Literal("}"u8) || _at != _entry.Length)

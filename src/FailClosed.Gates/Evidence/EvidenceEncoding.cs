@@ -17,7 +17,7 @@ namespace FailClosed.Gates;
 /// encoded once, before the record is queued, so an oversized or invalid record is refused before anything is
 /// written.
 /// </remarks>
-internal static class EvidenceEncoding
+internal static partial class EvidenceEncoding
 {
     /// <summary>The encoding version written in the <c>v</c> property.</summary>
     public const int Version = 1;
@@ -103,7 +103,8 @@ internal static class EvidenceEncoding
 
             writer.WriteEndArray();
             writer.WriteString("subject"u8, record.Subject);
-            writer.WriteString("correlationId"u8, record.CorrelationId);
+            writer.WriteString("executionId"u8, record.ExecutionId);
+            writer.WriteString("traceId"u8, record.TraceId);
             writer.WriteString("detail"u8, record.Detail);
             writer.WriteEndObject();
         }
@@ -317,7 +318,8 @@ internal static class EvidenceEncoding
         }
 
         string? subject = OptionalString(ref reader, "subject"u8);
-        string correlationId = RequiredString(ref reader, "correlationId"u8);
+        string executionId = RequiredString(ref reader, "executionId"u8);
+        string? traceId = OptionalString(ref reader, "traceId"u8);
         string? detail = OptionalString(ref reader, "detail"u8);
         Expect(ref reader, JsonTokenType.EndObject);
         if (reader.Read())
@@ -337,7 +339,8 @@ internal static class EvidenceEncoding
             Gate = gate,
             Pins = pins.Count == 0 ? [] : pins.ToArray(),
             Subject = subject,
-            CorrelationId = correlationId,
+            ExecutionId = executionId,
+            TraceId = traceId,
             Detail = detail,
         };
     }
@@ -347,7 +350,7 @@ internal static class EvidenceEncoding
         ArgumentNullException.ThrowIfNull(record.Action, "record.Action");
         ArgumentNullException.ThrowIfNull(record.Code, "record.Code");
         ArgumentNullException.ThrowIfNull(record.Gate, "record.Gate");
-        ArgumentNullException.ThrowIfNull(record.CorrelationId, "record.CorrelationId");
+        ArgumentNullException.ThrowIfNull(record.ExecutionId, "record.ExecutionId");
         ArgumentNullException.ThrowIfNull(record.Pins, "record.Pins");
         if (!Enum.IsDefined(record.Kind))
         {
@@ -360,7 +363,7 @@ internal static class EvidenceEncoding
         }
 
         bool valid = IsValidUtf16(record.Action) && IsValidUtf16(record.Code) && IsValidUtf16(record.Gate)
-            && IsValidUtf16(record.CorrelationId) && IsValidUtf16(record.Subject) && IsValidUtf16(record.Detail);
+            && IsValidUtf16(record.ExecutionId) && IsValidUtf16(record.TraceId) && IsValidUtf16(record.Subject) && IsValidUtf16(record.Detail);
         foreach (PolicyPin pin in record.Pins)
         {
             if (pin.Name is null || pin.Version is null || pin.Sha256 is null)

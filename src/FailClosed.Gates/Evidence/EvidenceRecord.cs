@@ -42,8 +42,13 @@ public sealed record EvidenceRecord
     /// <summary>Gets a short, secret-free description of what the action acts on.</summary>
     public string? Subject { get; init; }
 
-    /// <summary>Gets the id that ties the records of one execution together.</summary>
-    public required string CorrelationId { get; init; }
+    /// <summary>Gets the id that ties the records of one execution together; unique per execution.</summary>
+    /// <value>For records written by <see cref="EvidenceFirstExecutor"/>, a UUIDv7 in its 36-character form.</value>
+    public required string ExecutionId { get; init; }
+
+    /// <summary>Gets the W3C trace id (32 lowercase hex characters) of the trace the execution ran in.</summary>
+    /// <value><see langword="null"/> when the execution ran outside a W3C trace (no current <see cref="System.Diagnostics.Activity"/>).</value>
+    public string? TraceId { get; init; }
 
     /// <summary>Gets extra facts for this kind of record, such as an exception type; never an exception message.</summary>
     public string? Detail { get; init; }

@@ -217,7 +217,7 @@ public sealed partial class FileEvidenceJournal
             Verdict = Verdict.Indeterminate,
             Code = GateCodes.EvidenceUnavailable,
             Gate = nameof(FileEvidenceJournal),
-            CorrelationId = "recovery-" + scan.Log.Size.ToString(CultureInfo.InvariantCulture),
+            ExecutionId = "recovery-" + scan.Log.Size.ToString(CultureInfo.InvariantCulture),
             Detail = string.Create(
                 CultureInfo.InvariantCulture,
                 $"Cut a torn tail of {tail.Length} bytes at byte {torn.Offset}, after record {scan.Log.Size - 1} ({torn.Reason}); it was never acknowledged. The bytes were copied to '{System.IO.Path.GetFileName(aside)}' (SHA-256 {Convert.ToHexStringLower(SHA256.HashData(tail))})."),

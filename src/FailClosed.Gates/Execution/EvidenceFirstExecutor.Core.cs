@@ -14,6 +14,12 @@ public sealed partial class EvidenceFirstExecutor
 {
     private const string CompletedDetail = "Completed";
 
+    /// <summary>The longest exception type name an Outcome record carries; longer names are cut.</summary>
+    private const int MaxTypeNameLength = 256;
+
+    /// <summary>The content bytes an Intent or FailOpen record keeps free for its Outcome record's detail.</summary>
+    private const int OutcomeReserveBytes = 2048;
+
     private ValueTask<GuardedResult<TResult>> ExecuteCoreAsync<TContext, TState, TResult>(
         GuardedAction<TContext> action,
         TContext context,
@@ -21,13 +27,14 @@ public sealed partial class EvidenceFirstExecutor
         Func<TContext, TState, CancellationToken, ValueTask<TResult>> sideEffect,
         CancellationToken cancellationToken)
     {
-        string correlationId = CorrelationIds.Current();
+        string executionId = ExecutionIds.New(_timeProvider);
+        string? traceId = ExecutionIds.CurrentTraceId();
         string name = action.Name;
 
         // 1. Classify. An unlisted action in a strict catalog is a definite no, before its gate is asked.
         if (_catalog.IsStrict && !_catalog.Contains(name))
         {
-            var unlisted = new ExecutionScope(name, correlationId, TryDescribe(action, context), []);
+            var unlisted = new ExecutionScope(name, executionId, traceId, TryDescribe(action, context), []);
             GateDecision unclassified = GateDecision.Deny(
                 ActionCatalog.GateName,
                 "The action '" + name + "' is not in the strict action catalog.",
@@ -38,14 +45,15 @@ public sealed partial class EvidenceFirstExecutor
         FailMode mode = _catalog.GetMode(name);
         FailMode? exemption = mode.IsOpen && mode.IsInForceAt(_timeProvider.GetUtcNow()) ? mode : null;
 
-        // The facts every record carries. A describer (or a custom gate's Pins) that throws leaves no trustworthy
-        // evidence to write, so it blocks; it is the caller's bug, not an uncertainty an exemption covers.
+        // The facts every record carries, read and materialized here, once: a describer, a custom gate's Pins or
+        // its list's enumerator that throws leaves no trustworthy evidence to write, so it blocks. It is the
+        // caller's bug, not an uncertainty an exemption covers.
         string? subject;
         IReadOnlyList<PolicyPin> gatePins;
         try
         {
             subject = action.DescribeSubject(context);
-            gatePins = action.Gate.Pins ?? [];
+            gatePins = Materialize(action.Gate.Pins);
         }
         catch (Exception exception)
         {
@@ -54,7 +62,7 @@ public sealed partial class EvidenceFirstExecutor
                 GateCodes.Fault,
                 "The subject or the policy pins of action '" + name + "' could not be read: " + exception.GetType().FullName + " was thrown.",
                 exception);
-            return BlockAsync<TResult>(new ExecutionScope(name, correlationId, null, []), fault);
+            return BlockAsync<TResult>(new ExecutionScope(name, executionId, traceId, null, []), fault);
         }
 
         // 2. Evaluate. EvaluateAsync never throws: faults, timeouts and cancellation arrive as blocks.
@@ -62,24 +70,21 @@ public sealed partial class EvidenceFirstExecutor
         ValueTask<GateDecision> evaluation = action.Gate.EvaluateAsync(context, cancellationToken);
         if (!evaluation.IsCompletedSuccessfully)
         {
-            return DecideSlowAsync(evaluation, name, correlationId, subject, gatePins, exemption, call);
+            return DecideSlowAsync(evaluation, new ExecutionScope(name, executionId, traceId, subject, gatePins), exemption, call);
         }
 
         GateDecision decision = evaluation.Result;
-        return DecideAsync(new ExecutionScope(name, correlationId, subject, MergePins(gatePins, decision)), decision, exemption, call);
+        return DecideAsync(new ExecutionScope(name, executionId, traceId, subject, MergePins(gatePins, decision)), decision, exemption, call);
     }
 
     private async ValueTask<GuardedResult<TResult>> DecideSlowAsync<TContext, TState, TResult>(
         ValueTask<GateDecision> evaluation,
-        string name,
-        string correlationId,
-        string? subject,
-        IReadOnlyList<PolicyPin> gatePins,
+        ExecutionScope unpinned,
         FailMode? exemption,
         SideEffectCall<TContext, TState, TResult> call)
     {
         GateDecision decision = await evaluation.ConfigureAwait(false);
-        var scope = new ExecutionScope(name, correlationId, subject, MergePins(gatePins, decision));
+        var scope = new ExecutionScope(unpinned.Action, unpinned.ExecutionId, unpinned.TraceId, unpinned.Subject, MergePins(unpinned.Pins, decision));
         return await DecideAsync(scope, decision, exemption, call).ConfigureAwait(false);
     }
 
@@ -127,6 +132,11 @@ public sealed partial class EvidenceFirstExecutor
         FailMode? exemption,
         SideEffectCall<TContext, TState, TResult> call)
     {
+        if (intent.IsUnencodable)
+        {
+            return BlockAsync<TResult>(scope, Unencodable(scope, intent.Failure));
+        }
+
         if (intent.CanceledByCaller || call.CancellationToken.IsCancellationRequested)
         {
             return BlockAsync<TResult>(scope, _canceled);
@@ -158,6 +168,12 @@ public sealed partial class EvidenceFirstExecutor
             $"Ran under a fail-open exemption until {exemption.ReviewBy!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: {exemption.Justification}");
         EvidenceWrite announcement = await WriteAsync(scope.ToRecord(EvidenceKind.FailOpen, decision, detail, _timeProvider.GetUtcNow()), call.CancellationToken)
             .ConfigureAwait(false);
+        if (announcement.IsUnencodable)
+        {
+            // Never an outage the exemption covers: the caller's own record is broken.
+            return await BlockAsync<TResult>(scope, Unencodable(scope, announcement.Failure)).ConfigureAwait(false);
+        }
+
         if (announcement.CanceledByCaller || call.CancellationToken.IsCancellationRequested)
         {
             return await BlockAsync<TResult>(scope, _canceled).ConfigureAwait(false);
@@ -167,7 +183,7 @@ public sealed partial class EvidenceFirstExecutor
         {
             // The exemption reached its review date while the FailOpen record was being written: from that
             // instant the action is closed again. The Decision record written by the block follows the FailOpen
-            // record under the same correlation id, so the trail says the side effect did not run.
+            // record under the same execution id, so the trail says the side effect did not run.
             return await BlockAsync<TResult>(scope, decision).ConfigureAwait(false);
         }
 
@@ -265,7 +281,7 @@ public sealed partial class EvidenceFirstExecutor
             ExecutorMetrics.RecordOutcomeUnrecorded(scope.Action);
         }
 
-        return new GuardedResult<TResult>(true, value, decision, scope.CorrelationId, announcement, outcome.Receipt, null, isFailOpen);
+        return new GuardedResult<TResult>(true, value, decision, scope.ExecutionId, scope.TraceId, announcement, outcome.Receipt, null, isFailOpen);
     }
 
     private async ValueTask<GuardedResult<TResult>> RecordFailureAsync<TResult>(
@@ -278,7 +294,7 @@ public sealed partial class EvidenceFirstExecutor
         EvidenceWrite outcome = default;
         if (announcement.HasValue)
         {
-            string detail = "Threw " + thrown.SourceException.GetType().FullName;
+            string detail = "Threw " + Truncate(thrown.SourceException.GetType().FullName);
             outcome = await WriteAsync(scope.ToRecord(EvidenceKind.Outcome, decision, detail, _timeProvider.GetUtcNow()), CancellationToken.None)
                 .ConfigureAwait(false);
         }
@@ -297,16 +313,31 @@ public sealed partial class EvidenceFirstExecutor
         // The block stands whether or not its record is written; the caller's token is not passed, so a canceled
         // request still leaves its Decision record when the sink can take it.
         ValueTask<EvidenceWrite> write = WriteAsync(scope.ToRecord(EvidenceKind.Decision, decision, decision.Reason, _timeProvider.GetUtcNow()), CancellationToken.None);
-        return write.IsCompletedSuccessfully
-            ? new ValueTask<GuardedResult<TResult>>(Blocked<TResult>(scope, decision, write.Result, null))
-            : BlockSlowAsync<TResult>(write, scope, decision);
+        if (!write.IsCompletedSuccessfully)
+        {
+            return BlockSlowAsync<TResult>(write, scope, decision);
+        }
+
+        EvidenceWrite written = write.Result;
+        return written.IsUnencodable && !scope.IsBare
+            ? BlockAsync<TResult>(scope.Bare(), Unencodable(scope, written.Failure))
+            : new ValueTask<GuardedResult<TResult>>(Blocked<TResult>(scope, decision, written, null));
     }
 
-    private static async ValueTask<GuardedResult<TResult>> BlockSlowAsync<TResult>(ValueTask<EvidenceWrite> write, ExecutionScope scope, GateDecision decision) =>
+    private async ValueTask<GuardedResult<TResult>> BlockSlowAsync<TResult>(ValueTask<EvidenceWrite> write, ExecutionScope scope, GateDecision decision) =>
         Blocked<TResult>(scope, decision, await write.ConfigureAwait(false), null);
 
     private static GuardedResult<TResult> Blocked<TResult>(ExecutionScope scope, GateDecision decision, EvidenceWrite write, ReviewTicket? ticket) =>
-        new(false, default!, decision, scope.CorrelationId, write.Receipt, null, ticket, false);
+        new(false, default!, decision, scope.ExecutionId, scope.TraceId, write.Receipt, null, ticket, false);
+
+    /// <summary>
+    /// The block for a record that cannot be encoded. Its Decision record leaves out the subject and pins (the usual
+    /// culprits); when even that cannot be encoded (the action name itself), the block stands without a record.
+    /// </summary>
+    private static GateDecision Unencodable(ExecutionScope scope, string? problem) => GateDecision.Indeterminate(
+        GateName,
+        GateCodes.Fault,
+        "The evidence records of action '" + scope.Action + "' cannot be encoded: " + problem + ".");
 
     private async ValueTask<GuardedResult<TResult>> EscalateAsync<TResult>(ExecutionScope scope, GateDecision outage, CancellationToken cancellationToken)
     {
@@ -336,6 +367,29 @@ public sealed partial class EvidenceFirstExecutor
             return null; // the action is blocked anyway; a record without a subject beats no record
         }
     }
+
+    /// <summary>Copies a gate's pins into an array the executor owns, enumerating the list here, inside the guard.</summary>
+    private static IReadOnlyList<PolicyPin> Materialize(IReadOnlyList<PolicyPin>? pins)
+    {
+        switch (pins)
+        {
+            case null:
+                return [];
+            case PolicyPin[]:
+                return pins; // indexing an array cannot throw, and the hot path of a pinned gate stays allocation-free
+        }
+
+        var copy = new List<PolicyPin>();
+        foreach (PolicyPin pin in pins)
+        {
+            copy.Add(pin);
+        }
+
+        return copy.Count == 0 ? [] : copy.ToArray();
+    }
+
+    private static string? Truncate(string? typeName) =>
+        typeName is { Length: > MaxTypeNameLength } ? typeName[..MaxTypeNameLength] : typeName;
 
     private static IReadOnlyList<PolicyPin> MergePins(IReadOnlyList<PolicyPin> gatePins, GateDecision decision)
     {

@@ -17,6 +17,15 @@ public sealed partial class EvidenceFirstExecutor
     /// </remarks>
     private ValueTask<EvidenceWrite> WriteAsync(EvidenceRecord record, CancellationToken callerToken)
     {
+        // A record the encoding cannot hold is the caller's bug, found here rather than by the sink, so that it is
+        // never mistaken for an outage (which a fail-open exemption would cover). An Intent or FailOpen record keeps
+        // room for the Outcome record that follows it with the same facts and a short detail.
+        int reserve = record.Kind is EvidenceKind.Intent or EvidenceKind.FailOpen ? OutcomeReserveBytes : 0;
+        if (EvidenceEncoding.FindProblem(record, reserve) is { } problem)
+        {
+            return new ValueTask<EvidenceWrite>(EvidenceWrite.Unencodable(problem));
+        }
+
         Deadline deadline = _deadlines.Rent();
         CancellationTokenRegistration link = callerToken.CanBeCanceled
             ? callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline.Source)

@@ -282,12 +282,12 @@ public sealed partial class EvidenceFirstExecutor
         GuardedResult<TResult> result = pending.Result;
         return result.Executed
             ? new ValueTask<TResult>(result.Value)
-            : ValueTask.FromException<TResult>(Blocked(action.Name, result.Decision, result.CorrelationId, result.ReviewTicket));
+            : ValueTask.FromException<TResult>(Blocked(action.Name, result.Decision, result.ExecutionId, result.TraceId, result.ReviewTicket));
 
         static async ValueTask<TResult> AwaitAsync(string name, ValueTask<GuardedResult<TResult>> pending)
         {
             GuardedResult<TResult> result = await pending.ConfigureAwait(false);
-            return result.Executed ? result.Value : throw Blocked(name, result.Decision, result.CorrelationId, result.ReviewTicket);
+            return result.Executed ? result.Value : throw Blocked(name, result.Decision, result.ExecutionId, result.TraceId, result.ReviewTicket);
         }
     }
 
@@ -301,18 +301,18 @@ public sealed partial class EvidenceFirstExecutor
         GuardedResult result = pending.Result;
         return result.Executed
             ? ValueTask.CompletedTask
-            : ValueTask.FromException(Blocked(action.Name, result.Decision, result.CorrelationId, result.ReviewTicket));
+            : ValueTask.FromException(Blocked(action.Name, result.Decision, result.ExecutionId, result.TraceId, result.ReviewTicket));
 
         static async ValueTask AwaitAsync(string name, ValueTask<GuardedResult> pending)
         {
             GuardedResult result = await pending.ConfigureAwait(false);
             if (!result.Executed)
             {
-                throw Blocked(name, result.Decision, result.CorrelationId, result.ReviewTicket);
+                throw Blocked(name, result.Decision, result.ExecutionId, result.TraceId, result.ReviewTicket);
             }
         }
     }
 
-    private static GateBlockedException Blocked(string action, GateDecision decision, string correlationId, ReviewTicket? ticket) =>
-        new(action, decision, correlationId, ticket);
+    private static GateBlockedException Blocked(string action, GateDecision decision, string executionId, string? traceId, ReviewTicket? ticket) =>
+        new(action, decision, executionId, traceId, ticket);
 }

@@ -3,21 +3,30 @@ namespace FailClosed.Gates;
 /// <summary>The facts every evidence record of one execution shares.</summary>
 internal readonly struct ExecutionScope
 {
-    public ExecutionScope(string action, string correlationId, string? subject, IReadOnlyList<PolicyPin> pins)
+    public ExecutionScope(string action, string executionId, string? traceId, string? subject, IReadOnlyList<PolicyPin> pins)
     {
         Action = action;
-        CorrelationId = correlationId;
+        ExecutionId = executionId;
+        TraceId = traceId;
         Subject = subject;
         Pins = pins;
     }
 
     public string Action { get; }
 
-    public string CorrelationId { get; }
+    public string ExecutionId { get; }
+
+    public string? TraceId { get; }
 
     public string? Subject { get; }
 
     public IReadOnlyList<PolicyPin> Pins { get; }
+
+    /// <summary>Gets a value indicating whether the scope carries no description of the request (no subject, no pins).</summary>
+    public bool IsBare => Subject is null && Pins.Count == 0;
+
+    /// <summary>Returns the scope without its subject and pins: what a record can still say when those cannot be encoded.</summary>
+    public ExecutionScope Bare() => new(Action, ExecutionId, TraceId, null, []);
 
     public EvidenceRecord ToRecord(EvidenceKind kind, GateDecision decision, string? detail, DateTimeOffset timestamp) => new()
     {
@@ -29,7 +38,8 @@ internal readonly struct ExecutionScope
         Gate = decision.Gate,
         Pins = Pins,
         Subject = Subject,
-        CorrelationId = CorrelationId,
+        ExecutionId = ExecutionId,
+        TraceId = TraceId,
         Detail = detail,
     };
 
@@ -37,7 +47,8 @@ internal readonly struct ExecutionScope
     {
         Action = Action,
         Decision = decision,
-        CorrelationId = CorrelationId,
+        ExecutionId = ExecutionId,
+        TraceId = TraceId,
         RequestedAt = requestedAt,
         Subject = Subject,
         Pins = Pins,

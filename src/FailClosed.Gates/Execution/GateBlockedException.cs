@@ -18,7 +18,7 @@ public sealed class GateBlockedException : Exception
         : base(message)
     {
         Action = string.Empty;
-        CorrelationId = string.Empty;
+        ExecutionId = string.Empty;
     }
 
     /// <summary>Initializes a new instance of the <see cref="GateBlockedException"/> class with a message and a cause.</summary>
@@ -28,22 +28,24 @@ public sealed class GateBlockedException : Exception
         : base(message, innerException)
     {
         Action = string.Empty;
-        CorrelationId = string.Empty;
+        ExecutionId = string.Empty;
     }
 
     /// <summary>Initializes a new instance of the <see cref="GateBlockedException"/> class for a blocked request.</summary>
     /// <param name="action">The name of the blocked action.</param>
     /// <param name="decision">The decision that blocked it.</param>
-    /// <param name="correlationId">The correlation id of its evidence records.</param>
+    /// <param name="executionId">The id of the execution, which its evidence records carry.</param>
+    /// <param name="traceId">The W3C trace id the execution ran in; <see langword="null"/> outside a trace.</param>
     /// <param name="reviewTicket">The review ticket, when the request was queued for review.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="action"/> or <paramref name="correlationId"/> is null.</exception>
-    public GateBlockedException(string action, GateDecision decision, string correlationId, ReviewTicket? reviewTicket = null)
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> or <paramref name="executionId"/> is null.</exception>
+    public GateBlockedException(string action, GateDecision decision, string executionId, string? traceId = null, ReviewTicket? reviewTicket = null)
         : base(CreateMessage(action, decision, reviewTicket), decision.Exception)
     {
-        ArgumentNullException.ThrowIfNull(correlationId);
+        ArgumentNullException.ThrowIfNull(executionId);
         Action = action;
         Decision = decision;
-        CorrelationId = correlationId;
+        ExecutionId = executionId;
+        TraceId = traceId;
         ReviewTicket = reviewTicket;
     }
 
@@ -56,8 +58,11 @@ public sealed class GateBlockedException : Exception
     /// <summary>Gets the code of the blocking decision; one of <see cref="GateCodes"/>.</summary>
     public string Code => Decision.Code;
 
-    /// <summary>Gets the correlation id of the request's evidence records.</summary>
-    public string CorrelationId { get; }
+    /// <summary>Gets the id of the blocked execution, which its evidence records carry.</summary>
+    public string ExecutionId { get; }
+
+    /// <summary>Gets the W3C trace id the execution ran in; <see langword="null"/> outside a trace.</summary>
+    public string? TraceId { get; }
 
     /// <summary>Gets the review ticket, when the request was queued for review.</summary>
     public ReviewTicket? ReviewTicket { get; }

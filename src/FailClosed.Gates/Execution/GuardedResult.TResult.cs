@@ -15,13 +15,14 @@ namespace FailClosed.Gates;
 public readonly struct GuardedResult<TResult>
 {
     private readonly TResult _value;
-    private readonly string? _correlationId;
+    private readonly string? _executionId;
 
     internal GuardedResult(
         bool executed,
         TResult value,
         GateDecision decision,
-        string correlationId,
+        string executionId,
+        string? traceId,
         EvidenceReceipt? evidenceReceipt,
         EvidenceReceipt? outcomeReceipt,
         ReviewTicket? reviewTicket,
@@ -30,7 +31,8 @@ public readonly struct GuardedResult<TResult>
         Executed = executed;
         _value = value;
         Decision = decision;
-        _correlationId = correlationId;
+        _executionId = executionId;
+        TraceId = traceId;
         EvidenceReceipt = evidenceReceipt;
         OutcomeReceipt = outcomeReceipt;
         ReviewTicket = reviewTicket;
@@ -55,10 +57,15 @@ public readonly struct GuardedResult<TResult>
     /// </summary>
     public GateDecision Decision { get; }
 
-    /// <summary>Gets the id that ties every evidence record of this execution together.</summary>
-    /// <value>The W3C trace id of <see cref="System.Diagnostics.Activity.Current"/> when there is one; otherwise a new random id.
+    /// <summary>Gets the id of this execution, which every one of its evidence records carries.</summary>
+    /// <value>A UUIDv7 (36 characters) stamped by the executor's <see cref="TimeProvider"/>, new for every execution.
     /// The empty string for <c>default</c>.</value>
-    public string CorrelationId => _correlationId ?? string.Empty;
+    public string ExecutionId => _executionId ?? string.Empty;
+
+    /// <summary>Gets the W3C trace id the execution ran in; many executions may share it.</summary>
+    /// <value>The trace id of <see cref="System.Diagnostics.Activity.Current"/> when it uses W3C ids; otherwise
+    /// <see langword="null"/>.</value>
+    public string? TraceId { get; }
 
     /// <summary>
     /// Gets the receipt of the record that authorized or explains the request: the Intent (ran), the FailOpen record

@@ -28,8 +28,11 @@ public readonly struct GuardedResult
     /// <inheritdoc cref="GuardedResult{TResult}.Decision"/>
     public GateDecision Decision => _result.Decision;
 
-    /// <inheritdoc cref="GuardedResult{TResult}.CorrelationId"/>
-    public string CorrelationId => _result.CorrelationId;
+    /// <inheritdoc cref="GuardedResult{TResult}.ExecutionId"/>
+    public string ExecutionId => _result.ExecutionId;
+
+    /// <inheritdoc cref="GuardedResult{TResult}.TraceId"/>
+    public string? TraceId => _result.TraceId;
 
     /// <inheritdoc cref="GuardedResult{TResult}.EvidenceReceipt"/>
     public EvidenceReceipt? EvidenceReceipt => _result.EvidenceReceipt;

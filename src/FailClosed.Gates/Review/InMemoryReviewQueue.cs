@@ -54,7 +54,8 @@ public sealed class InMemoryReviewQueue : IReviewQueue
             var ticket = new ReviewTicket(
                 string.Create(CultureInfo.InvariantCulture, $"review-{_tickets.Count + 1:D6}"),
                 request.Action,
-                request.CorrelationId,
+                request.ExecutionId,
+                request.TraceId,
                 now);
             _requests.Add(request);
             _tickets.Add(ticket);

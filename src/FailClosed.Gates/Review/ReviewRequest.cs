@@ -10,8 +10,11 @@ public sealed record ReviewRequest
     /// <summary>Gets the decision that refused the request.</summary>
     public required GateDecision Decision { get; init; }
 
-    /// <summary>Gets the id that ties the request to the evidence records of its execution.</summary>
-    public required string CorrelationId { get; init; }
+    /// <summary>Gets the id of the refused execution, which its evidence records carry.</summary>
+    public required string ExecutionId { get; init; }
+
+    /// <summary>Gets the W3C trace id the execution ran in; <see langword="null"/> outside a trace.</summary>
+    public string? TraceId { get; init; }
 
     /// <summary>Gets when the request was refused, from the executor's <see cref="TimeProvider"/>.</summary>
     public required DateTimeOffset RequestedAt { get; init; }

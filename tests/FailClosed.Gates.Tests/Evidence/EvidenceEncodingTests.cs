@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
@@ -20,7 +21,7 @@ public sealed class EvidenceEncodingTests
             "{\"v\":1,\"seq\":7,\"prev\":\"" + new string('0', 64) + "\",\"ts\":\"2026-01-01T00:00:00.0000001Z\",\"kind\":\"Intent\","
             + "\"action\":\"payments.release\",\"verdict\":\"Deny\",\"code\":\"Denied\",\"gate\":\"under-limit\","
             + "\"pins\":[{\"name\":\"limits\",\"version\":\"3\",\"sha256\":\"" + new string('a', 64) + "\"}],"
-            + "\"subject\":\"payment-1\",\"correlationId\":\"corr-1\",\"detail\":null}",
+            + "\"subject\":\"payment-1\",\"executionId\":\"corr-1\",\"traceId\":null,\"detail\":null}",
             Encoding.UTF8.GetString(entry));
     }
 
@@ -44,9 +45,66 @@ public sealed class EvidenceEncodingTests
                 && decoded.Gate == record.Gate
                 && decoded.Pins.SequenceEqual(record.Pins)
                 && decoded.Subject == record.Subject
-                && decoded.CorrelationId == record.CorrelationId
+                && decoded.ExecutionId == record.ExecutionId
+                && decoded.TraceId == record.TraceId
                 && decoded.Detail == record.Detail;
         }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void MeasureContent_AnyRecord_EqualsTheEncodedLength()
+    {
+        Prop.ForAll(EvidenceArbitraries.Records(), static record =>
+            EvidenceEncoding.MeasureContent(record) == EvidenceEncoding.EncodeContent(record).Length).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void FindProblem_AnyRecordWithOrWithoutALoneSurrogate_AgreesWithEncodeContent()
+    {
+        Arbitrary<(EvidenceRecord Record, int Damage)> cases = EvidenceArbitraries.Records().Generator
+            .Zip(Gen.Choose(0, 3))
+            .ToArbitrary();
+
+        Prop.ForAll(cases, static c =>
+        {
+            EvidenceRecord record = c.Damage switch
+            {
+                1 => c.Record with { Subject = (c.Record.Subject ?? string.Empty) + "\ud800" },
+                2 => c.Record with { TraceId = "\udc00" + c.Record.TraceId },
+                3 => c.Record with { Detail = new string('<', EvidenceEncoding.MaxContentBytes / 6) },
+                _ => c.Record,
+            };
+            bool encodes;
+            try
+            {
+                _ = EvidenceEncoding.EncodeContent(record);
+                encodes = true;
+            }
+            catch (ArgumentException)
+            {
+                encodes = false;
+            }
+
+            return (EvidenceEncoding.FindProblem(record, 0) is null) == encodes;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void FindProblem_DefaultPin_NamesIt()
+    {
+        EvidenceRecord record = EvidenceSamples.Record() with { Pins = [default] };
+
+        Assert.Contains("pin", EvidenceEncoding.FindProblem(record, 0), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FindProblem_ReserveThatNoLongerFits_NamesTheLimit()
+    {
+        EvidenceRecord record = EvidenceSamples.Record() with { Detail = string.Empty };
+        long free = EvidenceEncoding.MaxContentBytes - EvidenceEncoding.MeasureContent(record);
+
+        Assert.Null(EvidenceEncoding.FindProblem(record, (int)free));
+        Assert.Contains(EvidenceEncoding.MaxContentBytes.ToString(CultureInfo.InvariantCulture), EvidenceEncoding.FindProblem(record, (int)free + 1), StringComparison.Ordinal);
     }
 
     [Fact]

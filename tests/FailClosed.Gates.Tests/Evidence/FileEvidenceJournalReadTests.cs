@@ -21,7 +21,7 @@ public sealed class FileEvidenceJournalReadTests : IDisposable
         for (int i = 0; i < 5; i++)
         {
             Assert.Equal(i, records[i].Sequence);
-            Assert.Equal(EvidenceSamples.Record(i).CorrelationId, records[i].CorrelationId);
+            Assert.Equal(EvidenceSamples.Record(i).ExecutionId, records[i].ExecutionId);
         }
 
         Assert.Equal(records[0].Hash, records[1].PreviousHash);

@@ -21,9 +21,9 @@ public sealed class FileEvidenceJournalTests : IDisposable
             {
                 for (int i = 0; i < 40; i++)
                 {
-                    EvidenceRecord record = EvidenceSamples.Record(i) with { CorrelationId = $"w{w}-{i}" };
+                    EvidenceRecord record = EvidenceSamples.Record(i) with { ExecutionId = $"w{w}-{i}" };
                     EvidenceReceipt receipt = await journal.AppendAsync(record);
-                    Assert.True(acknowledged.TryAdd(receipt.Sequence, record.CorrelationId));
+                    Assert.True(acknowledged.TryAdd(receipt.Sequence, record.ExecutionId));
                 }
             })));
             Assert.Equal(320, journal.Count);
@@ -38,7 +38,7 @@ public sealed class FileEvidenceJournalTests : IDisposable
         Assert.Equal(320, records.Count);
         foreach ((long sequence, string correlationId) in acknowledged)
         {
-            Assert.Equal(correlationId, records[(int)sequence].CorrelationId);
+            Assert.Equal(correlationId, records[(int)sequence].ExecutionId);
         }
     }
 
@@ -204,7 +204,7 @@ public sealed class FileEvidenceJournalTests : IDisposable
         await journal.DisposeAsync();
 
         await using FileEvidenceJournal reopened = FileEvidenceJournal.Open(JournalTesting.Options(JournalPath));
-        Assert.Equal("corr-0", JournalTesting.ReadRecords(JournalPath)[0].CorrelationId);
+        Assert.Equal("corr-0", JournalTesting.ReadRecords(JournalPath)[0].ExecutionId);
         Assert.False(reopened.IsFaulted);
     }
 

@@ -45,7 +45,7 @@ public sealed class JournalCrashTests : IDisposable
             foreach ((long sequence, string correlationId) in acknowledged)
             {
                 Assert.True(sequence < records.Count, $"crash {iteration}: acknowledged sequence {sequence} is missing; the journal has {records.Count} records");
-                Assert.Equal(correlationId, records[(int)sequence].CorrelationId);
+                Assert.Equal(correlationId, records[(int)sequence].ExecutionId);
             }
 
             EvidenceVerification verification = EvidenceVerifier.Verify(journalPath, [JournalTesting.Key]);
@@ -87,7 +87,7 @@ public sealed class JournalCrashTests : IDisposable
         return Process.Start(start)!;
     }
 
-    private static List<(long Sequence, string CorrelationId)> RunAndKill(string journalPath, string keyPath, int killAfter)
+    private static List<(long Sequence, string ExecutionId)> RunAndKill(string journalPath, string keyPath, int killAfter)
     {
         using Process process = Start(journalPath, keyPath);
         var acks = new List<(long, string)>();

@@ -158,7 +158,7 @@ public sealed class JournalRecoveryTests : IDisposable
         long lastFrameStart = new FileInfo(path).Length;
         await using (FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(path)))
         {
-            await journal.AppendAsync(EvidenceSamples.Record(0) with { CorrelationId = "last" });
+            await journal.AppendAsync(EvidenceSamples.Record(0) with { ExecutionId = "last" });
         }
 
         return (File.ReadAllBytes(path), checkpoint, lastFrameStart);

@@ -88,7 +88,7 @@ public sealed class EvidenceFirstExecutorOverloadTests
         Assert.True(result.IsBlocked);
         Assert.Equal(GateCodes.Denied, result.Decision.Code);
         Assert.NotNull(result.EvidenceReceipt);
-        Assert.Matches("^[0-9a-f]{32}$", result.CorrelationId);
+        Assert.True(Guid.TryParse(result.ExecutionId, out _));
         Assert.StartsWith("Blocked by Deny(Denied)", result.ToString(), StringComparison.Ordinal);
     }
 
@@ -126,7 +126,7 @@ public sealed class EvidenceFirstExecutorOverloadTests
         Assert.Equal(GateCodes.Denied, exception.Code);
         Assert.Equal("limit", exception.Decision.Gate);
         Assert.Equal("invoice.approve", exception.Action);
-        Assert.Equal(_f.Sink.Records[0].CorrelationId, exception.CorrelationId);
+        Assert.Equal(_f.Sink.Records[0].ExecutionId, exception.ExecutionId);
         Assert.Contains("'invoice.approve'", exception.Message, StringComparison.Ordinal);
         Assert.Contains("over limit", exception.Message, StringComparison.Ordinal);
     }

@@ -158,7 +158,7 @@ public sealed class EvidenceFirstExecutorPropertyTests
                 for (int j = 0; j < i; j++)
                 {
                     announced |= records[j].Kind is EvidenceKind.Intent or EvidenceKind.FailOpen
-                        && records[j].CorrelationId == records[i].CorrelationId;
+                        && records[j].ExecutionId == records[i].ExecutionId;
                 }
 
                 Assert.True(announced, "An Outcome was recorded without an earlier Intent or FailOpen record.");
@@ -166,7 +166,7 @@ public sealed class EvidenceFirstExecutorPropertyTests
         }
 
         Assert.True(records.Count(static r => r.Kind == EvidenceKind.Outcome) <= 1, "More than one Outcome was recorded.");
-        Assert.Single(records.Select(static r => r.CorrelationId).Distinct().DefaultIfEmpty(string.Empty));
+        Assert.Single(records.Select(static r => r.ExecutionId).Distinct().DefaultIfEmpty(string.Empty));
         return true;
     }
 

@@ -29,7 +29,7 @@ public sealed class EvidenceFirstExecutorTests
     }
 
     [Fact]
-    public async Task ExecuteAsync_Allowed_RecordsCarryActionSubjectGateCodeAndOneCorrelationId()
+    public async Task ExecuteAsync_Allowed_RecordsCarryActionSubjectGateCodeAndOneExecutionId()
     {
         GuardedResult<int> result = await _f.RunAsync(_f.Create(), ExecutorFixture.Action(Gate.Allow<int>("ok")));
 
@@ -40,7 +40,8 @@ public sealed class EvidenceFirstExecutorTests
             Assert.Equal("ok", record.Gate);
             Assert.Equal(GateCodes.Allowed, record.Code);
             Assert.Equal(Verdict.Allow, record.Verdict);
-            Assert.Equal(result.CorrelationId, record.CorrelationId);
+            Assert.Equal(result.ExecutionId, record.ExecutionId);
+            Assert.Null(record.TraceId);
             Assert.Equal(_f.Clock.GetUtcNow(), record.Timestamp);
         });
         Assert.Null(_f.Sink.Records[0].Detail);
@@ -48,7 +49,7 @@ public sealed class EvidenceFirstExecutorTests
     }
 
     [Fact]
-    public async Task ExecuteAsync_UnderActivity_UsesItsTraceIdAsCorrelationId()
+    public async Task ExecuteAsync_UnderActivity_CarriesItsTraceIdBesideTheExecutionId()
     {
         using var activity = new Activity("test");
         activity.SetIdFormat(ActivityIdFormat.W3C);
@@ -56,12 +57,52 @@ public sealed class EvidenceFirstExecutorTests
 
         GuardedResult<int> result = await _f.RunAsync(_f.Create(), ExecutorFixture.Action(Gate.Allow<int>("ok")));
 
-        Assert.Equal(activity.TraceId.ToHexString(), result.CorrelationId);
-        Assert.All(_f.Sink.Records, record => Assert.Equal(activity.TraceId.ToHexString(), record.CorrelationId));
+        Assert.Equal(activity.TraceId.ToHexString(), result.TraceId);
+        Assert.NotEqual(result.TraceId, result.ExecutionId);
+        Assert.All(_f.Sink.Records, record =>
+        {
+            Assert.Equal(activity.TraceId.ToHexString(), record.TraceId);
+            Assert.Equal(result.ExecutionId, record.ExecutionId);
+        });
     }
 
     [Fact]
-    public async Task ExecuteAsync_WithoutActivity_UsesADistinctCorrelationIdPerExecution()
+    public async Task ExecuteAsync_ConcurrentExecutionsInOneTrace_HaveDistinctExecutionIds()
+    {
+        using var activity = new Activity("test");
+        activity.SetIdFormat(ActivityIdFormat.W3C);
+        activity.Start();
+        var sink = new InMemoryEvidenceSink();
+        var executor = new EvidenceFirstExecutor(sink);
+        GuardedAction<int> action = ExecutorFixture.Action(Gate.Allow<int>("ok"));
+
+        GuardedResult<int>[] results = await Task.WhenAll(Enumerable.Range(0, 16).Select(
+            i => Task.Run(async () => await executor.ExecuteAsync(action, i, static (c, _) => ValueTask.FromResult(c)))));
+
+        Assert.Equal(16, results.Select(static r => r.ExecutionId).Distinct().Count());
+        Assert.All(results, r => Assert.Equal(activity.TraceId.ToHexString(), r.TraceId));
+        foreach (IGrouping<string, EvidenceRecord> execution in sink.GetRecords().GroupBy(static r => r.ExecutionId))
+        {
+            // Intent then Outcome of one execution, never records of two executions under one id.
+            Assert.Equal([EvidenceKind.Intent, EvidenceKind.Outcome], execution.Select(static r => r.Kind));
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ExecutionId_IsAUuidV7StampedByTheExecutorsClock()
+    {
+        GuardedResult<int> result = await _f.RunAsync(_f.Create(), ExecutorFixture.Action(Gate.Allow<int>("ok")));
+
+        Guid id = Guid.Parse(result.ExecutionId);
+        Assert.Equal(7, id.Version);
+        Assert.Equal(result.ExecutionId, id.ToString());
+        byte[] bytes = id.ToByteArray(bigEndian: true);
+        long unixMs = ((long)bytes[0] << 40) | ((long)bytes[1] << 32) | ((long)bytes[2] << 24) | ((long)bytes[3] << 16) | ((long)bytes[4] << 8) | bytes[5];
+        Assert.Equal(_f.Clock.GetUtcNow().ToUnixTimeMilliseconds(), unixMs);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WithoutActivity_UsesADistinctExecutionIdAndNoTraceId()
     {
         Assert.Null(Activity.Current);
         EvidenceFirstExecutor executor = _f.Create();
@@ -70,8 +111,9 @@ public sealed class EvidenceFirstExecutorTests
         GuardedResult<int> first = await _f.RunAsync(executor, action);
         GuardedResult<int> second = await _f.RunAsync(executor, action);
 
-        Assert.Matches("^[0-9a-f]{32}$", first.CorrelationId);
-        Assert.NotEqual(first.CorrelationId, second.CorrelationId);
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", first.ExecutionId);
+        Assert.NotEqual(first.ExecutionId, second.ExecutionId);
+        Assert.Null(first.TraceId);
     }
 
     [Fact]
@@ -293,7 +335,7 @@ public sealed class EvidenceFirstExecutorTests
         ReviewRequest request = Assert.Single(queue.Requests);
         Assert.Equal("invoice.approve", request.Action);
         Assert.Equal("invoice INV-21", request.Subject);
-        Assert.Equal(result.CorrelationId, request.CorrelationId);
+        Assert.Equal(result.ExecutionId, request.ExecutionId);
         Assert.Equal(GateCodes.EvidenceUnavailable, request.Decision.Code);
         EvidenceRecord escalation = Assert.Single(_f.Sink.Records);
         Assert.Equal(EvidenceKind.Escalation, escalation.Kind);

@@ -13,7 +13,8 @@ public sealed class GateBlockedExceptionTests
         Assert.Equal("The action 'payment.release' was blocked: Indeterminate(Fault) by 'screening': screening threw.", exception.Message);
         Assert.Same(fault, exception.InnerException);
         Assert.Equal(GateCodes.Fault, exception.Code);
-        Assert.Equal("abc", exception.CorrelationId);
+        Assert.Equal("abc", exception.ExecutionId);
+        Assert.Null(exception.TraceId);
         Assert.Null(exception.ReviewTicket);
     }
 

@@ -10,7 +10,8 @@ public sealed class GuardedResultTests
         Assert.False(result.Executed);
         Assert.True(result.IsBlocked);
         Assert.Equal(GateCodes.Unset, result.Decision.Code);
-        Assert.Equal(string.Empty, result.CorrelationId);
+        Assert.Equal(string.Empty, result.ExecutionId);
+        Assert.Null(result.TraceId);
         Assert.False(result.IsOutcomeUnrecorded);
         Assert.False(result.IsFailOpen);
     }
@@ -37,7 +38,7 @@ public sealed class GuardedResultTests
     [Fact]
     public void TryGetValue_WhenExecuted_ReturnsTheValue()
     {
-        var result = new GuardedResult<string>(true, "v", GateDecision.Allow("g"), "c", null, null, null, false);
+        var result = new GuardedResult<string>(true, "v", GateDecision.Allow("g"), "c", null, null, null, null, false);
 
         Assert.True(result.TryGetValue(out string? value));
         Assert.Equal("v", value);

@@ -17,7 +17,7 @@ public sealed class InMemoryReviewQueueTests
         Assert.Equal("review-000001", first.Id);
         Assert.Equal("review-000002", second.Id);
         Assert.Equal("a", first.Action);
-        Assert.Equal("c2", second.CorrelationId);
+        Assert.Equal("c2", second.ExecutionId);
         Assert.Equal(clock.GetUtcNow(), second.CreatedAt);
         Assert.Equal(["a", "b"], queue.Requests.Select(static r => r.Action));
         Assert.Equal([first, second], queue.Tickets);
@@ -45,7 +45,7 @@ public sealed class InMemoryReviewQueueTests
     {
         Action = action,
         Decision = GateDecision.Indeterminate("g", GateCodes.EvidenceUnavailable),
-        CorrelationId = correlationId,
+        ExecutionId = correlationId,
         RequestedAt = DateTimeOffset.UnixEpoch,
     };
 }

@@ -29,6 +29,7 @@ public static class EvidenceArbitraries
             from p in pins
             from subject in optional
             from corr in text
+            from trace in optional
             from detail in optional
             select new EvidenceRecord
             {
@@ -40,7 +41,8 @@ public static class EvidenceArbitraries
                 Gate = gate,
                 Pins = p,
                 Subject = subject,
-                CorrelationId = corr,
+                ExecutionId = corr,
+                TraceId = trace,
                 Detail = detail,
             };
         return gen.ToArbitrary();
