@@ -30,7 +30,6 @@ internal static partial class SnippetCompiler
         ("evidenceSink", "IEvidenceSink"),
         ("reviewQueue", "IReviewQueue"),
         ("executionId", "string"),
-        ("correlationId", "string"),
     ];
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
