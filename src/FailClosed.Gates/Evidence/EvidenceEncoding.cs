@@ -410,6 +410,7 @@ internal static class EvidenceEncoding
         EvidenceKind.Approval => "Approval",
         EvidenceKind.Recovery => "Recovery",
         EvidenceKind.FailOpen => "FailOpen",
+        EvidenceKind.KeyRotation => "KeyRotation",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The evidence kind is not defined."),
     };
 
