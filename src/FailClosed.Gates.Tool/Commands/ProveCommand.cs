@@ -32,7 +32,7 @@ internal static class ProveCommand
             size,
             consistency,
         };
-        command.SetAction((parse, _) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             string path = Input.File(parse.GetRequiredValue(journal), "journal");
             long? index = parse.GetValue(sequence);
@@ -49,14 +49,14 @@ internal static class ProveCommand
                 throw new UsageException("--size goes with <seq>; --consistency names both sizes itself");
             }
 
-            return Task.FromResult(sizes is { } pair
+            return sizes is { } pair
                 ? Consistency(path, pair[0], pair[1], output)
-                : Inclusion(path, index!.Value, requestedSize, output));
+                : await InclusionAsync(path, index!.Value, requestedSize, output, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static int Inclusion(string path, long index, long? requestedSize, TextWriter output)
+    private static async Task<int> InclusionAsync(string path, long index, long? requestedSize, TextWriter output, CancellationToken cancellationToken)
     {
         long records = IntactRecords(path, Math.Max(index + 1, requestedSize ?? 0));
         if (index < 0 || index >= records)
@@ -71,7 +71,7 @@ internal static class ProveCommand
         }
 
         InclusionProof proof = EvidenceVerifier.ProveInclusion(path, index, size);
-        string leaf = FileEvidenceJournal.ReadRecords(path)[(int)index].Hash;
+        string leaf = await LeafHashAsync(path, index, cancellationToken).ConfigureAwait(false);
         string root = Root(path, size);
         JsonOutput.WriteObject(output, writer =>
         {
@@ -116,6 +116,20 @@ internal static class ProveCommand
         }
 
         return verification.TreeSize;
+    }
+
+    /// <summary>Streams the journal up to record <paramref name="index"/>, so memory stays bounded.</summary>
+    private static async Task<string> LeafHashAsync(string path, long index, CancellationToken cancellationToken)
+    {
+        await foreach (EvidenceRecord record in FileEvidenceJournal.ReadRecordsAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            if (record.Sequence == index)
+            {
+                return record.Hash;
+            }
+        }
+
+        throw new EvidenceUnavailableException(GateCodes.EvidenceTampered, $"the journal '{path}' has no intact record {index}");
     }
 
     private static string Root(string path, long size)
