@@ -1,3 +1,3 @@
 using FailClosed.Gates.Tool;
 
-return Cli.Run(args, Console.Out, Console.Error);
+return await Cli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -5,6 +5,39 @@ using FailClosed.Gates;
 // Usage: FailClosed.Gates.CrashHost <journal> <key.pem> <key-name> <origin> <writers>
 // Opens the journal (recovering it), prints "ready <count>", then appends from <writers> concurrent loops and
 // prints "ack <sequence> <correlation-id>" for every acknowledged record, until the parent kills it.
+//
+// Usage: FailClosed.Gates.CrashHost open <journal> <key.pem> <key-name> <origin>
+// Opens and closes the journal once, as whatever user runs it (the permission tests run it unprivileged); prints
+// "opened <count>" and exits 0, or prints the exception (type, code, inner type, message on one line each) and
+// exits 1.
+if (args.Length == 5 && args[0] == "open")
+{
+    using var signer = ECDsa.Create();
+    signer.ImportFromPem(File.ReadAllText(args[2]));
+    try
+    {
+        await using FileEvidenceJournal opened = await FileEvidenceJournal.OpenAsync(new FileEvidenceJournalOptions
+        {
+            Path = args[1],
+            Origin = args[4],
+            SigningKey = new CheckpointKey(args[3], signer),
+            CheckpointInterval = Timeout.InfiniteTimeSpan,
+        });
+        Console.WriteLine($"opened {opened.Count}");
+        return 0;
+    }
+#pragma warning disable CA1031 // The parent test asserts on whatever was thrown.
+    catch (Exception ex)
+#pragma warning restore CA1031
+    {
+        Console.WriteLine(ex.GetType().Name);
+        Console.WriteLine(ex is EvidenceUnavailableException unavailable ? unavailable.Code : "-");
+        Console.WriteLine(ex.InnerException?.GetType().Name ?? "-");
+        Console.WriteLine(ex.Message.ReplaceLineEndings(" "));
+        return 1;
+    }
+}
+
 if (args.Length != 5)
 {
     Console.Error.WriteLine("usage: FailClosed.Gates.CrashHost <journal> <key.pem> <key-name> <origin> <writers>");

@@ -1,12 +1,18 @@
+using System.Diagnostics;
+using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
+using FailClosed.Gates.Testing;
 
 namespace FailClosed.Gates.Tool.Tests;
 
+/// <summary>Runs the built fcgate as a process, as a user or a script would, and checks its output and exit code.</summary>
 public sealed class CliTests : IDisposable
 {
     private const string KeyName = "audit.example.test/tool";
+    private const string NewKeyName = "audit.example.test/tool-2027";
     private static readonly ECDsa s_key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private static readonly ECDsa s_newKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "fcgate-tests", Guid.NewGuid().ToString("N"));
 
@@ -14,13 +20,18 @@ public sealed class CliTests : IDisposable
     {
         Directory.CreateDirectory(_dir);
         File.WriteAllText(PublicKeyPath, s_key.ExportSubjectPublicKeyInfoPem());
+        File.WriteAllText(NewPublicKeyPath, s_newKey.ExportSubjectPublicKeyInfoPem());
     }
 
     private string JournalPath => Path.Combine(_dir, "evidence.journal");
 
     private string PublicKeyPath => Path.Combine(_dir, "key.pub.pem");
 
+    private string NewPublicKeyPath => Path.Combine(_dir, "key-2027.pub.pem");
+
     private string KeyArg => $"{KeyName}={PublicKeyPath}";
+
+    private string NewKeyArg => $"{NewKeyName}={NewPublicKeyPath}";
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -29,11 +40,27 @@ public sealed class CliTests : IDisposable
     {
         await WriteJournalAsync(4);
 
-        (int code, string output, _) = Run("verify", JournalPath, "--key", KeyArg);
+        (int code, string output, string error) = Run("verify", JournalPath, "--key", KeyArg);
 
         Assert.Equal(0, code);
         Assert.StartsWith("OK: 4 records", output, StringComparison.Ordinal);
         Assert.Contains("checkpoint at 4 verified", output, StringComparison.Ordinal);
+        Assert.Empty(error);
+    }
+
+    [Theory]
+    [InlineData("verify", "{journal}", "--key", "{key}")]
+    [InlineData("verify", "--key", "{key}", "{journal}")]
+    [InlineData("verify", "-k", "{key}", "{journal}")]
+    [InlineData("verify", "--key={key}", "{journal}")]
+    public async Task Verify_OptionsBeforeOrAfterTheJournal_SameResult(params string[] template)
+    {
+        await WriteJournalAsync(2);
+
+        (int code, string output, _) = Run(template.Select(a => a.Replace("{journal}", JournalPath, StringComparison.Ordinal).Replace("{key}", KeyArg, StringComparison.Ordinal)).ToArray());
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("OK: 2 records", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -62,6 +89,28 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_AfterKeyRotation_AcceptsSeveralKeysAndTheOldCheckpoint()
+    {
+        await WriteJournalAsync(3);
+        string oldCheckpoint = Path.Combine(_dir, "old.checkpoint");
+        File.Copy(JournalPath + ".checkpoint", oldCheckpoint);
+        await using (FileEvidenceJournal.Open(Options(new CheckpointKey(NewKeyName, s_newKey), previousKeys: [new CheckpointKey(KeyName, s_key)])))
+        {
+        }
+
+        (int bothCode, string both, _) = Run("verify", JournalPath, "--key", KeyArg, "--key", NewKeyArg);
+        (int oldOnlyCode, string oldOnly, _) = Run("verify", JournalPath, "--key", KeyArg);
+        (int oldCheckpointCode, string old, _) = Run("verify", JournalPath, "--checkpoint", oldCheckpoint, "--key", KeyArg);
+
+        Assert.Equal(0, bothCode);
+        Assert.StartsWith("OK: 4 records", both, StringComparison.Ordinal);
+        Assert.Equal(1, oldOnlyCode);
+        Assert.Contains("not signed by a trusted key", oldOnly, StringComparison.Ordinal);
+        Assert.Equal(0, oldCheckpointCode);
+        Assert.Contains("checkpoint at 3 verified", old, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dump_PrintsOneJsonObjectPerRecord()
     {
         await WriteJournalAsync(3);
@@ -77,6 +126,21 @@ public sealed class CliTests : IDisposable
             Assert.Equal(i, document.RootElement.GetProperty("seq").GetInt64());
             Assert.Equal($"corr-{i}", document.RootElement.GetProperty("executionId").GetString());
         }
+    }
+
+    [Fact]
+    public async Task Dump_TamperedRecord_PrintsTheRecordsBeforeItAndExitsOne()
+    {
+        long[] ends = await WriteJournalAsync(5);
+        byte[] bytes = File.ReadAllBytes(JournalPath);
+        bytes[ends[2] + 50] ^= 0x10;
+        File.WriteAllBytes(JournalPath, bytes);
+
+        (int code, string output, string error) = Run("dump", JournalPath);
+
+        Assert.Equal(1, code);
+        Assert.Equal(3, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains($"'{JournalPath}' has a bad record 3", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,13 +166,25 @@ public sealed class CliTests : IDisposable
     {
         await WriteJournalAsync(9);
 
-        (int code, string output, _) = Run("prove", JournalPath, "--consistency", "3", "9");
+        (int code, string output, _) = Run("prove", "--consistency", "3", "9", JournalPath);
 
         Assert.Equal(0, code);
         using JsonDocument document = JsonDocument.Parse(output);
         JsonElement root = document.RootElement;
         var proof = new ConsistencyProof(3, 9, root.GetProperty("proof").EnumerateArray().Select(static e => e.GetString()!).ToArray());
         Assert.True(EvidenceVerifier.VerifyConsistency(proof, root.GetProperty("firstRoot").GetString()!, root.GetProperty("secondRoot").GetString()!));
+    }
+
+    [Fact]
+    public async Task Prove_RecordBeyondTheJournal_SaysHowManyRecordsItHasAndExitsTwo()
+    {
+        await WriteJournalAsync(6);
+
+        (int code, string output, string error) = Run("prove", JournalPath, "99");
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Contains($"the journal '{JournalPath}' has 6 records, 0 to 5; there is no record 99", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,63 +196,181 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.StartsWith("audit.example.test/log\n2\n", output, StringComparison.Ordinal);
-        Assert.Contains("verified: 2 records", output, StringComparison.Ordinal);
+        Assert.Contains($"verified: 2 records", output, StringComparison.Ordinal);
+        Assert.Contains($"signed by '{KeyName}'", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Checkpoint_WrongKey_ExitsOne()
     {
         await WriteJournalAsync(2);
-        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        string otherPath = Path.Combine(_dir, "other.pem");
-        File.WriteAllText(otherPath, other.ExportSubjectPublicKeyInfoPem());
 
-        (int code, _, string error) = Run("checkpoint", JournalPath, "--key", $"{KeyName}={otherPath}");
+        (int code, _, string error) = Run("checkpoint", JournalPath, "--key", $"{KeyName}={NewPublicKeyPath}");
 
         Assert.Equal(1, code);
         Assert.Contains("not signed by a trusted key", error, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("frobnicate", "x")]
-    [InlineData("verify")]
-    [InlineData("prove", "j", "notanumber")]
-    [InlineData("verify", "j", "--key", "no-equals-sign")]
-    public void Run_BadArguments_ExitsTwo(params string[] args)
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("verify", "--help")]
+    [InlineData("verify", "-h")]
+    [InlineData("dump", "--help")]
+    [InlineData("prove", "-h")]
+    [InlineData("prove", "--help")]
+    [InlineData("checkpoint", "--help")]
+    public void Help_ForTheToolAndEveryCommand_GoesToStandardOutputAndExitsZero(params string[] args)
     {
-        (int code, _, string error) = Run(args);
+        (int code, string output, string error) = Run(args);
 
-        Assert.Equal(2, code);
-        Assert.Contains("usage", error, StringComparison.Ordinal);
+        Assert.Equal(0, code);
+        Assert.Contains("Usage:", output, StringComparison.Ordinal);
+        Assert.Contains(args.Length == 1 ? "fcgate [command]" : $"fcgate {args[0]}", output, StringComparison.Ordinal);
+        Assert.Empty(error);
     }
 
     [Fact]
-    public void Verify_MissingJournal_ExitsOne()
+    public void Version_PrintsTheInformationalVersionAndExitsZero()
     {
-        (int code, _, string error) = Run("verify", Path.Combine(_dir, "nope.journal"));
+        string expected = Assembly.LoadFrom(ToolPath()).GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
 
-        Assert.Equal(1, code);
-        Assert.StartsWith("fcgate:", error, StringComparison.Ordinal);
+        (int code, string output, _) = Run("--version");
+
+        Assert.Equal(0, code);
+        Assert.Equal(expected, output.Trim());
+    }
+
+    [Theory]
+    [InlineData("frobnicate", "x")]
+    [InlineData]
+    [InlineData("verify")]
+    [InlineData("verify", "j", "--frob")]
+    [InlineData("prove", "j", "notanumber")]
+    [InlineData("prove", "j")]
+    [InlineData("prove", "j", "1", "--consistency", "1", "2")]
+    [InlineData("verify", "j", "--key", "no-equals-sign")]
+    public void Run_BadArguments_ExitsTwoWithAHint(params string[] args)
+    {
+        if (args.Length > 1 && args[1] == "j")
+        {
+            args[1] = JournalPath;
+            File.WriteAllBytes(JournalPath, []);
+        }
+
+        (int code, string output, string error) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.StartsWith("fcgate: ", error, StringComparison.Ordinal);
+        Assert.Contains("--help' for usage", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_MissingJournal_ExitsThreeNamingIt()
+    {
+        string missing = Path.Combine(_dir, "nope.journal");
+
+        (int code, _, string error) = Run("verify", missing);
+
+        Assert.Equal(3, code);
+        Assert.Contains($"the journal '{missing}' does not exist", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("verify")]
+    [InlineData("dump")]
+    [InlineData("prove")]
+    public void Command_JournalIsADirectory_ExitsThreeSayingSo(string command)
+    {
+        (int code, _, string error) = Run(command == "prove" ? [command, _dir, "0"] : [command, _dir]);
+
+        Assert.Equal(3, code);
+        Assert.Contains($"the journal '{_dir}' is a directory, not a file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_KeyFileIsNotAPem_ExitsThreeNamingTheFile()
+    {
+        await WriteJournalAsync(1);
+        string bad = Path.Combine(_dir, "bad.pem");
+        File.WriteAllText(bad, "-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----\n");
+
+        (int code, _, string error) = Run("verify", JournalPath, "--key", $"{KeyName}={bad}");
+
+        Assert.Equal(3, code);
+        Assert.Contains($"the key file '{bad}' does not hold a PEM-encoded ECDSA P-256 key", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_MissingKeyFile_ExitsThreeNamingTheFile()
+    {
+        await WriteJournalAsync(1);
+        string missing = Path.Combine(_dir, "missing.pem");
+
+        (int code, _, string error) = Run("verify", JournalPath, "--key", $"{KeyName}={missing}");
+
+        Assert.Equal(3, code);
+        Assert.Contains($"the key file '{missing}' does not exist", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_UnreadableJournalAsAnUnprivilegedUser_ExitsThree()
+    {
+        await WriteJournalAsync(1);
+        UnprivilegedProcess.SetMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        UnprivilegedProcess.SetMode(Path.GetDirectoryName(_dir)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        UnprivilegedProcess.SetMode(JournalPath, UnixFileMode.None);
+
+        (int code, _, string error) = UnprivilegedProcess.Run(ToolPath(), "verify", JournalPath);
+
+        Assert.Equal(3, code);
+        Assert.Contains(JournalPath, error, StringComparison.Ordinal);
+        Assert.Contains("cannot be read", error, StringComparison.Ordinal);
+    }
+
+    private static string ToolPath()
+    {
+        string path = typeof(CliTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(static a => a.Key == "ToolPath").Value!;
+        Assert.True(File.Exists(path), $"fcgate was not built at '{path}'.");
+        return path;
     }
 
     private static (int Code, string Output, string Error) Run(params string[] args)
     {
-        var output = new StringWriter { NewLine = "\n" };
-        var error = new StringWriter { NewLine = "\n" };
-        int code = Cli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
+        string? current = Environment.ProcessPath;
+        var start = new ProcessStartInfo(current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ToolPath());
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.ReplaceLineEndings("\n"), error.GetAwaiter().GetResult().ReplaceLineEndings("\n"));
     }
+
+    private FileEvidenceJournalOptions Options(CheckpointKey key, IReadOnlyList<CheckpointKey>? previousKeys = null) => new()
+    {
+        Path = JournalPath,
+        Origin = "audit.example.test/log",
+        SigningKey = key,
+        PreviousKeys = previousKeys ?? [],
+        CheckpointInterval = Timeout.InfiniteTimeSpan,
+    };
 
     private async Task<long[]> WriteJournalAsync(int count)
     {
         var ends = new long[count];
-        await using FileEvidenceJournal journal = FileEvidenceJournal.Open(new FileEvidenceJournalOptions
-        {
-            Path = JournalPath,
-            Origin = "audit.example.test/log",
-            SigningKey = new CheckpointKey(KeyName, s_key),
-            CheckpointInterval = Timeout.InfiniteTimeSpan,
-        });
+        await using FileEvidenceJournal journal = FileEvidenceJournal.Open(Options(new CheckpointKey(KeyName, s_key)));
         for (int i = 0; i < count; i++)
         {
             await journal.AppendAsync(new EvidenceRecord

@@ -86,7 +86,7 @@ internal ref struct CanonicalEntryReader
     }
 
     private static readonly byte[][] s_kinds =
-        ["Decision"u8.ToArray(), "Intent"u8.ToArray(), "Outcome"u8.ToArray(), "Escalation"u8.ToArray(), "Approval"u8.ToArray(), "Recovery"u8.ToArray(), "FailOpen"u8.ToArray()];
+        ["Decision"u8.ToArray(), "Intent"u8.ToArray(), "Outcome"u8.ToArray(), "Escalation"u8.ToArray(), "Approval"u8.ToArray(), "Recovery"u8.ToArray(), "FailOpen"u8.ToArray(), "KeyRotation"u8.ToArray()];
 
     private static readonly SearchValues<byte> s_raw = SearchValues.Create(RawBytes());
 

@@ -22,8 +22,13 @@ internal static class CheckpointNote
     /// Parses a signed note and verifies it against <paramref name="trustedKeys"/>; returns null and a reason when
     /// it is malformed or no trusted key's signature verifies.
     /// </summary>
-    public static EvidenceCheckpoint? TryVerify(string note, IReadOnlyList<CheckpointKey> trustedKeys, out string reason)
+    public static EvidenceCheckpoint? TryVerify(string note, IReadOnlyList<CheckpointKey> trustedKeys, out string reason) =>
+        TryVerify(note, trustedKeys, out reason, out _);
+
+    /// <summary>As <see cref="TryVerify(string, IReadOnlyList{CheckpointKey}, out string)"/>, also returning the first trusted key whose signature verified.</summary>
+    public static EvidenceCheckpoint? TryVerify(string note, IReadOnlyList<CheckpointKey> trustedKeys, out string reason, out CheckpointKey? signer)
     {
+        signer = null;
         int split = note.LastIndexOf("\n\n", StringComparison.Ordinal);
         if (split < 0 || !note.EndsWith('\n'))
         {
@@ -63,6 +68,7 @@ internal static class CheckpointNote
         {
             if (!line.StartsWith(SignaturePrefix, StringComparison.Ordinal))
             {
+                signer = null;
                 reason = $"the checkpoint has a malformed signature line '{line}'";
                 return null;
             }
@@ -80,6 +86,7 @@ internal static class CheckpointNote
 
             if (signature.Length <= 4)
             {
+                signer = null;
                 reason = $"the checkpoint has a malformed signature line '{line}'";
                 return null;
             }
@@ -94,16 +101,19 @@ internal static class CheckpointNote
 
                 if (!key.Key.VerifyData(bodyBytes, signature.AsSpan(4), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
                 {
+                    signer = null;
                     reason = $"the checkpoint signature by key '{key.Name}' does not verify";
                     return null;
                 }
 
                 verified = true;
+                signer ??= key;
             }
         }
 
         if (!verified)
         {
+            signer = null;
             reason = "the checkpoint is not signed by a trusted key";
             return null;
         }

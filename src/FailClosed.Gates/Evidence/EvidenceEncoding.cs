@@ -413,6 +413,7 @@ internal static partial class EvidenceEncoding
         EvidenceKind.Approval => "Approval",
         EvidenceKind.Recovery => "Recovery",
         EvidenceKind.FailOpen => "FailOpen",
+        EvidenceKind.KeyRotation => "KeyRotation",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The evidence kind is not defined."),
     };
 

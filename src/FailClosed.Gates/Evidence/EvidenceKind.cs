@@ -23,4 +23,7 @@ public enum EvidenceKind
 
     /// <summary>An exempted action that ran despite an indeterminate verdict or an evidence outage.</summary>
     FailOpen = 6,
+
+    /// <summary>A journal started signing checkpoints with a new key; says which key signed before.</summary>
+    KeyRotation = 7,
 }

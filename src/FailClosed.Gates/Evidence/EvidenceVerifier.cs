@@ -30,6 +30,32 @@ public static class EvidenceVerifier
         return Verify(storage, note, trustedKeys);
     }
 
+    /// <summary>
+    /// Verifies the journal as <see cref="Verify(string, IReadOnlyList{CheckpointKey})"/> does, against the given
+    /// checkpoint instead of the checkpoint file: an older checkpoint kept by an anchor, or one signed with a key
+    /// since rotated (see <see cref="FileEvidenceJournalOptions.PreviousKeys"/>).
+    /// </summary>
+    /// <param name="path">The journal file.</param>
+    /// <param name="checkpointNote">The signed checkpoint note.</param>
+    /// <param name="trustedKeys">The keys the checkpoint may be signed with; at least one.</param>
+    /// <returns>The size and root, or the first bad record or what is wrong with the checkpoint.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="trustedKeys"/> is empty.</exception>
+    /// <exception cref="IOException">The journal could not be read.</exception>
+    public static EvidenceVerification Verify(string path, string checkpointNote, IReadOnlyList<CheckpointKey> trustedKeys)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(checkpointNote);
+        ArgumentNullException.ThrowIfNull(trustedKeys);
+        if (trustedKeys.Count == 0)
+        {
+            throw new ArgumentException("A checkpoint is checked against at least one trusted key; none was given.", nameof(trustedKeys));
+        }
+
+        using IJournalStorage storage = OpenRead(path);
+        return Verify(storage, checkpointNote, trustedKeys);
+    }
+
     /// <summary>Builds the inclusion proof of record <paramref name="index"/> in the tree of the first <paramref name="treeSize"/> records.</summary>
     /// <param name="path">The journal file.</param>
     /// <param name="index">The record's sequence.</param>

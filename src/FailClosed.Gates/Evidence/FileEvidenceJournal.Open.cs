@@ -20,8 +20,8 @@ public sealed partial class FileEvidenceJournal
     }
 
     /// <summary>
-    /// Opens (or creates) a journal, checks it end to end, recovers a torn tail, writes a checkpoint and starts
-    /// accepting appends.
+    /// Opens (or creates) a journal, checks it end to end, recovers a torn tail, records a signing-key change, writes
+    /// a checkpoint and starts accepting appends.
     /// </summary>
     /// <param name="options">The journal settings.</param>
     /// <returns>The open journal; dispose it to write a final checkpoint and release the file.</returns>
@@ -29,50 +29,82 @@ public sealed partial class FileEvidenceJournal
     /// <exception cref="ArgumentException">An option is out of range or the signing key has no private key.</exception>
     /// <exception cref="EvidenceUnavailableException">
     /// <see cref="GateCodes.EvidenceTampered"/>: the journal or its checkpoint failed a tamper-evidence check (a bad
-    /// frame before the tail, a broken chain, a sequence gap, a checkpoint it does not contain). Nothing was changed.
-    /// <see cref="GateCodes.EvidenceUnavailable"/>: another instance holds the journal's lock, or the files could not
-    /// be read or written.
+    /// frame before the tail, a broken chain, a sequence gap, a checkpoint it does not contain, a checkpoint no
+    /// trusted key signed). Nothing was changed.
+    /// <see cref="GateCodes.EvidenceUnavailable"/>: another instance holds the journal's lock; the journal was written
+    /// with another origin; or a file or directory could not be created, read or written (the message names the
+    /// path and the cause, and <see cref="Exception.InnerException"/> is the I/O failure).
     /// </exception>
     public static FileEvidenceJournal Open(FileEvidenceJournalOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         string path = ValidateOptions(options);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        return OpenCoreAsync(options, path, synchronous: true, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    }
 
-        FileStream lockFile;
+    /// <summary>
+    /// Opens (or creates) a journal as <see cref="Open"/> does, reading the journal asynchronously.
+    /// </summary>
+    /// <param name="options">The journal settings.</param>
+    /// <param name="cancellationToken">
+    /// Stops the checks while the journal is read; nothing has been changed then. Once recovery or the opening
+    /// checkpoint has started it completes.
+    /// </param>
+    /// <returns>The open journal; dispose it to write a final checkpoint and release the file.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or one of its required members is null.</exception>
+    /// <exception cref="ArgumentException">An option is out of range or the signing key has no private key.</exception>
+    /// <exception cref="EvidenceUnavailableException">As for <see cref="Open"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled before the journal changed.</exception>
+    public static ValueTask<FileEvidenceJournal> OpenAsync(FileEvidenceJournalOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string path = ValidateOptions(options);
+        return OpenCoreAsync(options, path, synchronous: false, cancellationToken);
+    }
+
+    private static async ValueTask<FileEvidenceJournal> OpenCoreAsync(FileEvidenceJournalOptions options, string path, bool synchronous, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        string directory = System.IO.Path.GetDirectoryName(path)!;
         try
         {
-            lockFile = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            Directory.CreateDirectory(directory);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new EvidenceUnavailableException(
-                GateCodes.EvidenceUnavailable,
-                $"The evidence journal '{path}' is already open in this or another process (its lock file '{path}.lock' is held); a journal has exactly one writer.",
-                ex);
+            throw Unavailable(path, $"its directory '{directory}' could not be created", directory, ex);
         }
 
+        FileStream lockFile = OpenLock(path);
         IJournalStorage? storage = null;
         try
         {
-            storage = new FileJournalStorage(File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read));
+            try
+            {
+                storage = new FileJournalStorage(File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw Unavailable(path, "the journal file could not be opened for reading and writing", path, ex);
+            }
+
             if (options.StorageWrapper is { } wrap)
             {
                 storage = wrap(storage);
             }
 
-            (EvidenceLog log, long fileLength) = CheckAndRecover(options, path, storage);
+            (EvidenceLog log, long fileLength) = await CheckAndRecoverAsync(options, path, storage, synchronous, cancellationToken).ConfigureAwait(false);
             var journal = new FileEvidenceJournal(options, path, lockFile, storage, log, fileLength);
 
-            // A fresh checkpoint on every open: it covers a Recovery record, and it makes "records but no
-            // checkpoint" impossible for any journal this type has opened, so a deleted checkpoint is detected.
-            journal.CheckpointAsync().AsTask().GetAwaiter().GetResult();
+            // A fresh checkpoint on every open: it covers a Recovery or KeyRotation record, and it makes "records but
+            // no checkpoint" impossible for any journal this type has opened, so a deleted checkpoint is detected.
+            await journal.CheckpointAsync().ConfigureAwait(false);
             if (journal._fault is { } fault)
             {
-                throw new EvidenceUnavailableException(GateCodes.EvidenceUnavailable, $"The evidence journal '{path}' could not write its opening checkpoint.", fault);
+                throw Unavailable(path, $"its opening checkpoint '{CheckpointPath(path)}' could not be written", CheckpointPath(path), fault);
             }
 
-            journal._writer = Task.Run(journal.RunWriterAsync);
+            journal._writer = Task.Run(journal.RunWriterAsync, CancellationToken.None);
             if (options.CheckpointInterval != Timeout.InfiniteTimeSpan)
             {
                 journal._timer = options.TimeProvider.CreateTimer(
@@ -89,14 +121,74 @@ public sealed partial class FileEvidenceJournal
 #pragma warning restore CA1031
         {
             storage?.Dispose();
-            lockFile.Dispose();
-            if (ex is EvidenceUnavailableException)
+            await lockFile.DisposeAsync().ConfigureAwait(false);
+            if (ex is EvidenceUnavailableException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 throw;
             }
 
-            throw new EvidenceUnavailableException(GateCodes.EvidenceUnavailable, $"The evidence journal '{path}' could not be opened: {ex.Message}", ex);
+            throw Unavailable(path, "it could not be read, recovered or checkpointed", path, ex);
         }
+    }
+
+    /// <summary>Takes the journal's exclusive lock; says "already open" only when the lock is really held.</summary>
+    private static FileStream OpenLock(string path)
+    {
+        string lockPath = path + ".lock";
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex) when (IsLockHeld(ex))
+        {
+            throw new EvidenceUnavailableException(
+                GateCodes.EvidenceUnavailable,
+                $"The evidence journal '{path}' is already open in this or another process (its lock file '{lockPath}' is held); a journal has exactly one writer.",
+                ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(path, $"its lock file '{lockPath}' could not be created or opened", lockPath, ex);
+        }
+    }
+
+    /// <summary>
+    /// Whether opening with <see cref="FileShare.None"/> failed because another handle holds the file: a sharing or
+    /// lock violation on Windows, <c>EWOULDBLOCK</c> from <c>flock</c> on Linux (11) and macOS (35).
+    /// </summary>
+    private static bool IsLockHeld(IOException ex) =>
+        ex.GetType() == typeof(IOException)
+        && (OperatingSystem.IsWindows()
+            ? ex.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
+            : ex.HResult == (OperatingSystem.IsLinux() ? 11 : 35));
+
+    private static EvidenceUnavailableException Unavailable(string path, string what, string target, Exception cause) => new(
+        GateCodes.EvidenceUnavailable,
+        $"The evidence journal '{path}' could not be opened: {what}: {Explain(target, cause)}",
+        cause);
+
+    /// <summary>Names the cause of a file-system failure in the user's terms, then quotes the runtime's message.</summary>
+    private static string Explain(string target, Exception cause)
+    {
+        for (string? parent = System.IO.Path.GetDirectoryName(target); !string.IsNullOrEmpty(parent); parent = System.IO.Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent))
+            {
+                return $"'{parent}' is a regular file, not a directory ({cause.Message})";
+            }
+        }
+
+        if (cause is UnauthorizedAccessException && Directory.Exists(target) && !target.EndsWith(System.IO.Path.DirectorySeparatorChar))
+        {
+            return $"'{target}' is a directory, not a file ({cause.Message})";
+        }
+
+        return cause switch
+        {
+            UnauthorizedAccessException => $"permission denied, or a read-only file system ({cause.Message})",
+            FileNotFoundException or DirectoryNotFoundException => $"the file system does not let it be created there ({cause.Message})",
+            _ => cause.Message,
+        };
     }
 
     private static string ValidateOptions(FileEvidenceJournalOptions options)
@@ -105,6 +197,12 @@ public sealed partial class FileEvidenceJournal
         ArgumentException.ThrowIfNullOrEmpty(options.Origin, "options.Origin");
         ArgumentNullException.ThrowIfNull(options.SigningKey, "options.SigningKey");
         ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
+        ArgumentNullException.ThrowIfNull(options.PreviousKeys, "options.PreviousKeys");
+        foreach (CheckpointKey? previous in options.PreviousKeys)
+        {
+            ArgumentNullException.ThrowIfNull(previous, "options.PreviousKeys");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(options.CheckpointEveryRecords, 1, "options.CheckpointEveryRecords");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchRecords, 1, "options.MaxBatchRecords");
         if (options.CheckpointInterval != Timeout.InfiniteTimeSpan && options.CheckpointInterval <= TimeSpan.Zero)
@@ -132,18 +230,39 @@ public sealed partial class FileEvidenceJournal
         return System.IO.Path.GetFullPath(options.Path);
     }
 
-    private static (EvidenceLog Log, long FileLength) CheckAndRecover(FileEvidenceJournalOptions options, string path, IJournalStorage storage)
+    private static async ValueTask<(EvidenceLog Log, long FileLength)> CheckAndRecoverAsync(
+        FileEvidenceJournalOptions options, string path, IJournalStorage storage, bool synchronous, CancellationToken cancellationToken)
     {
         string checkpointPath = CheckpointPath(path);
         EvidenceCheckpoint? checkpoint = null;
-        if (File.Exists(checkpointPath))
+        CheckpointKey? signer = null;
+        string? note;
+        try
         {
-            string note = File.ReadAllText(checkpointPath, Encoding.UTF8);
-            checkpoint = CheckpointNote.TryVerify(note, [options.SigningKey], out string reason)
-                ?? throw Tampered(path, $"its checkpoint '{checkpointPath}' is invalid: {reason}");
+            note = File.Exists(checkpointPath) ? File.ReadAllText(checkpointPath, Encoding.UTF8) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(path, $"its checkpoint '{checkpointPath}' could not be read", checkpointPath, ex);
+        }
+
+        if (note is not null)
+        {
+            CheckpointKey[] trusted = [options.SigningKey, .. options.PreviousKeys];
+            checkpoint = CheckpointNote.TryVerify(note, trusted, out string reason, out signer);
+            if (checkpoint is null)
+            {
+                string hint = options.PreviousKeys.Count == 0
+                    ? " (if the signing key was rotated, list the key that signed it in PreviousKeys)"
+                    : string.Empty;
+                throw Tampered(path, $"its checkpoint '{checkpointPath}' is invalid: {reason}{hint}");
+            }
+
             if (checkpoint.Origin != options.Origin)
             {
-                throw Tampered(path, $"its checkpoint names origin '{checkpoint.Origin}', not '{options.Origin}'");
+                throw new EvidenceUnavailableException(
+                    GateCodes.EvidenceUnavailable,
+                    $"The evidence journal '{path}' was not opened: its origin differs. The journal's checkpoint names origin '{checkpoint.Origin}' but the options give '{options.Origin}'; a journal keeps its origin for life, so open it with origin '{checkpoint.Origin}' or use another path.");
             }
         }
         else if (storage.Length > 0)
@@ -151,29 +270,74 @@ public sealed partial class FileEvidenceJournal
             throw Tampered(path, $"it holds {storage.Length} bytes but its checkpoint '{checkpointPath}' is missing");
         }
 
-        JournalScan scan = JournalScanner.Scan(storage, checkpoint?.TreeSize ?? -1, keepLeaves: false);
-        if (scan.Defect is { IsTornTail: false } defect)
+        JournalScan scan = synchronous
+            ? JournalScanner.Scan(storage, checkpoint?.TreeSize ?? -1, keepLeaves: false)
+            : await JournalScanner.ScanAsync(storage, checkpoint?.TreeSize ?? -1, cancellationToken).ConfigureAwait(false);
+        try
         {
-            throw Tampered(path, $"record {defect.Index} at byte {defect.Offset} is bad: {defect.Reason}");
-        }
-
-        if (checkpoint is not null)
-        {
-            if (scan.CheckpointRoot is null)
+            if (scan.Defect is { IsTornTail: false } defect)
             {
-                throw Tampered(path, $"it holds {scan.Log.Size} intact records but its checkpoint commits to {checkpoint.TreeSize}: records were cut");
+                throw Tampered(path, $"record {defect.Index} at byte {defect.Offset} is bad: {defect.Reason}");
             }
 
-            string root = EvidenceHashing.ToHex(scan.CheckpointRoot);
-            if (root != checkpoint.RootHash)
+            if (checkpoint is not null)
             {
-                throw Tampered(path, $"the Merkle root of its first {checkpoint.TreeSize} records is {root}, not the checkpoint's {checkpoint.RootHash}");
-            }
-        }
+                if (scan.CheckpointRoot is null)
+                {
+                    throw Tampered(path, $"it holds {scan.Log.Size} intact records but its checkpoint commits to {checkpoint.TreeSize}: records were cut");
+                }
 
-        return scan.Defect is { } torn
-            ? (scan.Log, Recover(options, path, storage, scan, torn))
-            : (scan.Log, scan.ValidLength);
+                string root = EvidenceHashing.ToHex(scan.CheckpointRoot);
+                if (root != checkpoint.RootHash)
+                {
+                    throw Tampered(path, $"the Merkle root of its first {checkpoint.TreeSize} records is {root}, not the checkpoint's {checkpoint.RootHash}");
+                }
+            }
+
+            // The last moment to stop with nothing changed.
+            cancellationToken.ThrowIfCancellationRequested();
+            long length = scan.Defect is { } torn ? Recover(options, path, storage, scan, torn) : scan.ValidLength;
+            if (signer is not null && signer != options.SigningKey)
+            {
+                length = AppendDuringOpen(storage, scan.Log, length, KeyRotationRecord(options, checkpoint!, signer, scan.Log.Size));
+            }
+
+            return (scan.Log, length);
+        }
+        catch
+        {
+            scan.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The record that says checkpoints are signed with a new key from here on, and which key signed before.</summary>
+    private static EvidenceRecord KeyRotationRecord(FileEvidenceJournalOptions options, EvidenceCheckpoint previous, CheckpointKey previousKey, long sequence) => new()
+    {
+        Timestamp = options.TimeProvider.GetUtcNow(),
+        Action = "evidence.journal.rotate-key",
+        Kind = EvidenceKind.KeyRotation,
+        Verdict = Verdict.Allow,
+        Code = GateCodes.Allowed,
+        Gate = nameof(FileEvidenceJournal),
+        Subject = options.SigningKey.Name,
+        ExecutionId = "key-rotation-" + sequence.ToString(CultureInfo.InvariantCulture),
+        Detail = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Checkpoints are signed with key '{options.SigningKey.Name}' (key id {Convert.ToHexStringLower(options.SigningKey.KeyId)}) from this record on. The checkpoint before, at {previous.TreeSize} records with root {previous.RootHash}, was signed with key '{previousKey.Name}' (key id {Convert.ToHexStringLower(previousKey.KeyId)})."),
+    };
+
+    /// <summary>Appends one record while the journal is opened (before the writer starts); returns the new file length.</summary>
+    private static long AppendDuringOpen(IJournalStorage storage, EvidenceLog log, long offset, EvidenceRecord record)
+    {
+        byte[] content = EvidenceEncoding.EncodeContent(record);
+        var entry = new byte[log.NextEntryLength(content.Length)];
+        Span<byte> leaf = stackalloc byte[EvidenceHashing.HashSize];
+        log.Append(content, entry, leaf);
+        byte[] frame = JournalFrame.Create(entry);
+        storage.Write(frame, offset);
+        storage.Flush();
+        return offset + frame.Length;
     }
 
     /// <summary>Copies the torn tail aside, cuts it, appends a Recovery record saying what was cut, and returns the new length.</summary>
@@ -222,14 +386,7 @@ public sealed partial class FileEvidenceJournal
                 CultureInfo.InvariantCulture,
                 $"Cut a torn tail of {tail.Length} bytes at byte {torn.Offset}, after record {scan.Log.Size - 1} ({torn.Reason}); it was never acknowledged. The bytes were copied to '{System.IO.Path.GetFileName(aside)}' (SHA-256 {Convert.ToHexStringLower(SHA256.HashData(tail))})."),
         };
-        byte[] content = EvidenceEncoding.EncodeContent(recovery);
-        var entry = new byte[scan.Log.NextEntryLength(content.Length)];
-        Span<byte> leaf = stackalloc byte[EvidenceHashing.HashSize];
-        scan.Log.Append(content, entry, leaf);
-        byte[] frame = JournalFrame.Create(entry);
-        storage.Write(frame, torn.Offset);
-        storage.Flush();
-        return torn.Offset + frame.Length;
+        return AppendDuringOpen(storage, scan.Log, torn.Offset, recovery);
     }
 
     private static EvidenceUnavailableException Tampered(string path, string reason) => new(

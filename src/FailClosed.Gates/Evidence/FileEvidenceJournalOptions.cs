@@ -12,6 +12,14 @@ public sealed class FileEvidenceJournalOptions
     /// <summary>Gets the key that signs checkpoints; it must hold the private key.</summary>
     public required CheckpointKey SigningKey { get; init; }
 
+    /// <summary>
+    /// Gets keys that signed this journal's earlier checkpoints, to rotate the signing key: opening accepts a
+    /// checkpoint signed by one of them, appends a <see cref="EvidenceKind.KeyRotation"/> record naming the old and
+    /// new key, and signs every later checkpoint with <see cref="SigningKey"/>. Public keys suffice.
+    /// </summary>
+    /// <value>Default empty: the checkpoint must be signed by <see cref="SigningKey"/>.</value>
+    public IReadOnlyList<CheckpointKey> PreviousKeys { get; init; } = [];
+
     /// <summary>Gets how many records may be appended before a checkpoint is written.</summary>
     /// <value>Default 1024; at least 1.</value>
     public int CheckpointEveryRecords { get; init; } = 1024;

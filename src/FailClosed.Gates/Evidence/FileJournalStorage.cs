@@ -9,6 +9,9 @@ internal sealed class FileJournalStorage(SafeFileHandle handle) : IJournalStorag
 
     public int Read(Span<byte> buffer, long offset) => RandomAccess.Read(handle, buffer, offset);
 
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, long offset, CancellationToken cancellationToken) =>
+        RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken);
+
     public void Write(ReadOnlySpan<byte> data, long offset) => RandomAccess.Write(handle, data, offset);
 
     public void Flush() => RandomAccess.FlushToDisk(handle);

@@ -9,6 +9,13 @@ internal interface IJournalStorage : IDisposable
     /// <summary>Reads up to <paramref name="buffer"/>'s length at <paramref name="offset"/>; returns the bytes read (0 at end).</summary>
     int Read(Span<byte> buffer, long offset);
 
+    /// <summary>Reads up to <paramref name="buffer"/>'s length at <paramref name="offset"/> asynchronously; returns the bytes read (0 at end).</summary>
+    ValueTask<int> ReadAsync(Memory<byte> buffer, long offset, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<int>(Read(buffer.Span, offset));
+    }
+
     /// <summary>Writes all of <paramref name="data"/> at <paramref name="offset"/>.</summary>
     void Write(ReadOnlySpan<byte> data, long offset);
 

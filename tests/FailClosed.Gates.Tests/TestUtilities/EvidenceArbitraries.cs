@@ -21,7 +21,7 @@ public static class EvidenceArbitraries
 
         Gen<EvidenceRecord> gen =
             from timestamp in ts
-            from kind in Gen.Choose(0, 6)
+            from kind in Gen.Choose(0, 7)
             from verdict in Gen.Choose(0, 2)
             from action in text
             from code in text

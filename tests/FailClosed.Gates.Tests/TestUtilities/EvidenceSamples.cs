@@ -9,7 +9,7 @@ public static class EvidenceSamples
     {
         Timestamp = Start.AddTicks(n),
         Action = action,
-        Kind = (EvidenceKind)(n % 7),
+        Kind = (EvidenceKind)(n % 8),
         Verdict = (Verdict)(n % 3),
         Code = n % 3 == 2 ? GateCodes.Allowed : GateCodes.Denied,
         Gate = "under-limit",

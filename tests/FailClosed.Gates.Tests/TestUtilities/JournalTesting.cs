@@ -18,11 +18,14 @@ public static class JournalTesting
         TimeProvider? time = null,
         ICheckpointAnchor? anchor = null,
         Func<IJournalStorage, IJournalStorage>? wrap = null,
-        CheckpointKey? key = null) => new()
+        CheckpointKey? key = null,
+        string origin = Origin,
+        IReadOnlyList<CheckpointKey>? previousKeys = null) => new()
         {
             Path = path,
-            Origin = Origin,
+            Origin = origin,
             SigningKey = key ?? Key,
+            PreviousKeys = previousKeys ?? [],
             CheckpointEveryRecords = checkpointEvery,
             CheckpointInterval = time is null ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(10),
             TimeProvider = time ?? new FakeTimeProvider(),
