@@ -1,6 +1,9 @@
 namespace FailClosed.Gates;
 
-/// <summary>Allows iff every child allows; stops at, and returns, the first block in declaration order.</summary>
+/// <summary>
+/// Strong-Kleene AND: allows iff every child allows. Evaluates in declaration order, stops at the first deny and
+/// returns it; goes on past an indeterminate child and returns the first one only when no child denies.
+/// </summary>
 internal sealed class AllGate<TContext> : Gate<TContext>
 {
     private readonly Gate<TContext>[] _gates;
@@ -24,62 +27,89 @@ internal sealed class AllGate<TContext> : Gate<TContext>
     {
         Gate<TContext>[] gates = _gates;
         PredicateGate<TContext>?[] inline = _inline;
+        GateDecision firstIndeterminate = default;
+        bool hasIndeterminate = false;
         int i = 0;
-        try
+        while (true)
         {
-            for (; i < gates.Length; i++)
+            try
             {
-                // A synchronous predicate runs inline: the same answer as its EvaluateAsync, without a ValueTask.
-                if (inline[i] is { } predicate)
+                for (; i < gates.Length; i++)
                 {
-                    if (!predicate.Predicate(context))
+                    // A synchronous predicate runs inline: the same answer as its EvaluateAsync, without a ValueTask.
+                    if (inline[i] is { } predicate)
                     {
-                        return new ValueTask<GateDecision>(predicate.Denied);
+                        if (!predicate.Predicate(context))
+                        {
+                            return new ValueTask<GateDecision>(predicate.Denied);
+                        }
+
+                        continue;
                     }
 
-                    continue;
+                    ValueTask<GateDecision> pending = gates[i].EvaluateAsync(context, cancellationToken);
+                    if (!pending.IsCompletedSuccessfully)
+                    {
+                        return ContinueAsync(pending, i, firstIndeterminate, hasIndeterminate, context, cancellationToken);
+                    }
+
+                    GateDecision decision = pending.Result;
+                    if (decision.Verdict == Verdict.Deny)
+                    {
+                        return new ValueTask<GateDecision>(decision);
+                    }
+
+                    if (!decision.IsAllowed && !hasIndeterminate)
+                    {
+                        // Anything that neither allows nor definitely denies (an undefined verdict too) is indeterminate.
+                        firstIndeterminate = decision;
+                        hasIndeterminate = true;
+                    }
                 }
 
-                ValueTask<GateDecision> pending = gates[i].EvaluateAsync(context, cancellationToken);
-                if (!pending.IsCompletedSuccessfully)
+                return new ValueTask<GateDecision>(hasIndeterminate ? firstIndeterminate : _allow);
+            }
+            catch (Exception exception)
+            {
+                // Only an inline predicate can throw here (EvaluateAsync never does): the block that child would have
+                // returned is indeterminate, so remember it and ask the rest, one of which may still deny.
+                if (!hasIndeterminate)
                 {
-                    return ContinueAsync(pending, i, context, cancellationToken);
+                    firstIndeterminate = gates[i].GuardFault(exception);
+                    hasIndeterminate = true;
                 }
 
-                GateDecision decision = pending.Result;
-                if (!decision.IsAllowed)
-                {
-                    return new ValueTask<GateDecision>(decision);
-                }
+                i++;
             }
         }
-        catch (Exception exception)
-        {
-            // Only an inline predicate can throw here (EvaluateAsync never does): block as that child would have.
-            return new ValueTask<GateDecision>(gates[i].GuardFault(exception));
-        }
-
-        return new ValueTask<GateDecision>(_allow);
     }
 
-    private async ValueTask<GateDecision> ContinueAsync(ValueTask<GateDecision> pending, int index, TContext context, CancellationToken cancellationToken)
+    private async ValueTask<GateDecision> ContinueAsync(
+        ValueTask<GateDecision> pending,
+        int index,
+        GateDecision firstIndeterminate,
+        bool hasIndeterminate,
+        TContext context,
+        CancellationToken cancellationToken)
     {
-        GateDecision decision = await pending.ConfigureAwait(false);
-        if (!decision.IsAllowed)
-        {
-            return decision;
-        }
-
         Gate<TContext>[] gates = _gates;
-        for (int i = index + 1; i < gates.Length; i++)
+        for (int i = index; i < gates.Length; i++)
         {
-            decision = await gates[i].EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
-            if (!decision.IsAllowed)
+            GateDecision decision = i == index
+                ? await pending.ConfigureAwait(false)
+                : await gates[i].EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
+            if (decision.Verdict == Verdict.Deny)
             {
                 return decision;
             }
+
+            if (!decision.IsAllowed && !hasIndeterminate)
+            {
+                firstIndeterminate = decision;
+                hasIndeterminate = true;
+            }
         }
 
-        return _allow;
+        return hasIndeterminate ? firstIndeterminate : _allow;
     }
 }

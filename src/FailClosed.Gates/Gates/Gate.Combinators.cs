@@ -11,9 +11,14 @@ public static partial class Gate
     /// <summary>The longest timeout a <see cref="Timeout{TContext}(Gate{TContext}, TimeSpan, TimeProvider?)"/> gate accepts: about 49.7 days.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
-    /// <summary>Creates a gate that allows iff every child allows. It stops at, and returns, the first block in declaration order.</summary>
+    /// <summary>
+    /// Creates a gate that allows iff every child allows (strong-Kleene AND). Children are evaluated in order: the
+    /// first <see cref="Verdict.Deny"/> stops the evaluation and is returned; an <see cref="Verdict.Indeterminate"/>
+    /// child is remembered and the rest are still asked, so a later deny wins. With no deny, the first indeterminate
+    /// decision is returned; with neither, an allow named after this gate.
+    /// </summary>
     /// <typeparam name="TContext">The type of the value judged.</typeparam>
-    /// <param name="gates">The children, evaluated in order; copied, so later changes to the array have no effect.</param>
+    /// <param name="gates">The children, evaluated in order until one denies; copied, so later changes to the array have no effect.</param>
     /// <returns>The gate, named <c>all(child, ...)</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gates"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="gates"/> is empty or holds a null.</exception>
@@ -23,10 +28,13 @@ public static partial class Gate
         return new AllGate<TContext>(CompositeName("all", children), children);
     }
 
-    /// <summary>Creates a named gate that allows iff every child allows. It stops at, and returns, the first block in declaration order.</summary>
+    /// <summary>
+    /// Creates a named gate that allows iff every child allows (strong-Kleene AND): the first deny in declaration order
+    /// if any child denies, else the first indeterminate decision, else an allow; see <see cref="All{TContext}(Gate{TContext}[])"/>.
+    /// </summary>
     /// <typeparam name="TContext">The type of the value judged.</typeparam>
     /// <param name="name">The gate's name.</param>
-    /// <param name="gates">The children, evaluated in order; copied, so later changes to the array have no effect.</param>
+    /// <param name="gates">The children, evaluated in order until one denies; copied, so later changes to the array have no effect.</param>
     /// <returns>The gate.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gates"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space;

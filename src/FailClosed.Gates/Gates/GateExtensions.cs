@@ -3,10 +3,13 @@ namespace FailClosed.Gates;
 /// <summary>Fluent composition of gates.</summary>
 public static class GateExtensions
 {
-    /// <summary>Combines two gates so both must allow; see <see cref="Gate.All{TContext}(Gate{TContext}[])"/>.</summary>
+    /// <summary>
+    /// Combines two gates so both must allow: a deny from either wins over an indeterminate from the other; see
+    /// <see cref="Gate.All{TContext}(Gate{TContext}[])"/>.
+    /// </summary>
     /// <typeparam name="TContext">The type of the value judged.</typeparam>
     /// <param name="gate">The first gate, evaluated first.</param>
-    /// <param name="other">The second gate, evaluated only when the first allows.</param>
+    /// <param name="other">The second gate, evaluated unless the first denies.</param>
     /// <returns>The combined gate.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gate"/> or <paramref name="other"/> is null.</exception>
     public static Gate<TContext> And<TContext>(this Gate<TContext> gate, Gate<TContext> other)

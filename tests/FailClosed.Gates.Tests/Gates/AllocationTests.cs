@@ -39,6 +39,38 @@ public sealed class AllocationTests
     }
 
     [Fact]
+    public void EvaluateAsync_SynchronousAllWithIndeterminateChildThenAllows_AllocatesNothing()
+    {
+        GateDecision unknown = GateDecision.Indeterminate("unknown", GateCodes.ResultIncomplete);
+        Gate<int> tree = Gate.All(
+            Gate.Require<int>("a", static x => x >= 0),
+            Gate.From<int>("unknown", _ => unknown),
+            Gate.Require<int>("b", static x => x >= 0),
+            Gate.All(Gate.Allow<int>("c"), Gate.From<int>("unknown2", _ => unknown)),
+            Gate.Require<int>("d", static x => x >= 0));
+
+        for (int i = 0; i < 1_000; i++)
+        {
+            Assert.Equal("unknown", tree.Decide(i).Gate);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int indeterminate = 0;
+        for (int i = 0; i < 10_000; i++)
+        {
+            if (tree.Decide(i).Verdict == Verdict.Indeterminate)
+            {
+                indeterminate++;
+            }
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(10_000, indeterminate);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void EvaluateAsync_CachedHit_AllocatesNothing()
     {
         Gate<int> gate = Gate.Cached(Gate.Require<int>("even", static x => x % 2 == 0), TimeSpan.FromHours(1), static (int x) => x % 4);

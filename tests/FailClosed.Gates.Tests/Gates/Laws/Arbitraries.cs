@@ -17,6 +17,19 @@ public static class Arbitraries
     public static Arbitrary<GateTree> AnsweringTrees() =>
         Arb.From(TreeGen(MaxDepth, Enum.GetValues<LeafKind>().Where(k => k != LeafKind.Hang).ToArray()));
 
+    /// <summary>
+    /// One to four trees (every leaf kind, hanging leaves included) with names and timeout durations unique across all
+    /// of them, for laws that put several trees under one root.
+    /// </summary>
+    public static Arbitrary<IReadOnlyList<GateTree>> Forests() =>
+        Arb.From(
+            Gen.Choose(1, 4)
+                .SelectMany(n => Gen.ListOf(Gen.Choose(0, MaxDepth - 1).SelectMany(depth => Node(depth, Enum.GetValues<LeafKind>())), n))
+                .Select(trees => ((AllTree)Name(new AllTree(string.Empty, trees.ToArray()))).Children));
+
+    /// <summary>Whether a leaf of this kind is an unknown: it answers neither Allow nor Deny (it faults, is indeterminate, or hangs).</summary>
+    public static bool IsUnknown(LeafKind kind) => kind is not (LeafKind.Allow or LeafKind.AllowAsync or LeafKind.Deny or LeafKind.DenyAsync);
+
     private static Gen<GateTree> TreeGen(int maxDepth, LeafKind[] leafKinds) =>
         Gen.Choose(0, maxDepth)
             .SelectMany(depth => Node(depth, leafKinds))

@@ -29,7 +29,7 @@ public sealed class GateLawsTests
     }
 
     [Fact]
-    public void All_AllowsIffEveryChildAllows_AndReturnsFirstBlockInOrder()
+    public void All_AllowsIffEveryChildAllows_ElseFirstDenyElseFirstIndeterminate()
     {
         Check.One(Config, Prop.ForAll(Children(), children =>
         {
@@ -38,11 +38,16 @@ public sealed class GateLawsTests
             GateDecision actual = harness.Run(harness.Build(tree));
             ExpectedDecision[] each = children.Select(c => ReferenceEvaluator.Evaluate(c).Decision).ToArray();
 
-            int firstBlock = Array.FindIndex(each, d => d.Verdict != Verdict.Allow);
-            bool lawHolds = firstBlock < 0
-                ? actual.IsAllowed && actual.Gate == "root"
-                : ExpectedDecision.Of(actual) == each[firstBlock] && !harness.Invoked.Intersect(LeafNames(children.Skip(firstBlock + 1))).Any();
-            return lawHolds.Label($"children {string.Join(", ", each)}, got {actual}");
+            int firstDeny = Array.FindIndex(each, d => d.Verdict == Verdict.Deny);
+            int firstIndeterminate = Array.FindIndex(each, d => d.Verdict == Verdict.Indeterminate);
+            bool lawHolds = firstDeny >= 0
+                ? ExpectedDecision.Of(actual) == each[firstDeny]
+                    && !harness.Invoked.Intersect(LeafNames(children.Skip(firstDeny + 1))).Any()
+                : firstIndeterminate >= 0
+                    ? ExpectedDecision.Of(actual) == each[firstIndeterminate]
+                        && children.Skip(firstIndeterminate + 1).All(c => harness.Invoked.Contains(FirstLeaf(c))) // still asked
+                    : actual.IsAllowed && actual.Gate == "root";
+            return lawHolds.Label($"children {string.Join(", ", each)}, got {actual} after [{string.Join(", ", harness.Invoked)}]");
         }));
     }
 
@@ -142,6 +147,16 @@ public sealed class GateLawsTests
         AnyTree any => new AnyTree(prefix + any.Name, any.Children.Select(c => Prefix(c, prefix)).ToArray()),
         NotTree not => new NotTree(prefix + not.Name, Prefix(not.Child, prefix)),
         TimeoutTree timeout => new TimeoutTree(prefix + timeout.Name, timeout.Exponent, Prefix(timeout.Child, prefix)),
+        _ => throw new InvalidOperationException(),
+    };
+
+    private static string FirstLeaf(GateTree tree) => tree switch
+    {
+        LeafTree leaf => leaf.Name,
+        AllTree all => FirstLeaf(all.Children[0]),
+        AnyTree any => FirstLeaf(any.Children[0]),
+        NotTree not => FirstLeaf(not.Child),
+        TimeoutTree timeout => FirstLeaf(timeout.Child),
         _ => throw new InvalidOperationException(),
     };
 

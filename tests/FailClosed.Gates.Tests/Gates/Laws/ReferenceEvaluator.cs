@@ -45,18 +45,28 @@ public static class ReferenceEvaluator
                 };
 
             case AllTree all:
+            {
+                // Strong-Kleene AND: the first deny stops it; an indeterminate is remembered and the rest still asked.
+                Result? firstIndeterminate = null;
                 foreach (GateTree child in all.Children)
                 {
                     Result result = Eval(child, now, cancelAt, invoked);
-                    if (result.Interrupted || result.Decision.Verdict != Verdict.Allow)
+                    if (result.Interrupted || result.Decision.Verdict == Verdict.Deny)
                     {
-                        return result; // the first block, in declaration order
+                        return result;
                     }
 
                     now = result.End;
+                    if (result.Decision.Verdict != Verdict.Allow)
+                    {
+                        firstIndeterminate ??= result;
+                    }
                 }
 
-                return Done(Verdict.Allow, GateCodes.Allowed, all.Name, now);
+                return firstIndeterminate is { } unknown
+                    ? unknown with { End = now }
+                    : Done(Verdict.Allow, GateCodes.Allowed, all.Name, now);
+            }
 
             case AnyTree any:
             {
