@@ -10,15 +10,15 @@ public sealed class ActionCatalogBuilder
     private bool _built;
 
     /// <summary>Classifies <paramref name="action"/> with <paramref name="mode"/>.</summary>
-    /// <param name="action">The action name, compared ordinally.</param>
+    /// <param name="action">The action name, compared ordinally; it follows the name rule of <see cref="GuardedAction{TContext}"/>.</param>
     /// <param name="mode"><see cref="FailMode.Closed"/> or a <see cref="FailMode.Open"/> exemption.</param>
     /// <returns>This builder.</returns>
-    /// <exception cref="ArgumentException"><paramref name="action"/> is null, empty or white space, or is already classified.</exception>
+    /// <exception cref="ArgumentException"><paramref name="action"/> is null, breaks the name rule, or is already classified.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="mode"/> is null.</exception>
     /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
     public ActionCatalogBuilder Add(string action, FailMode mode)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        EvidenceName.ThrowIfInvalid(action, "action name");
         ArgumentNullException.ThrowIfNull(mode);
         ThrowIfBuilt();
         if (!_entries.TryAdd(action, mode))
@@ -32,9 +32,9 @@ public sealed class ActionCatalogBuilder
     }
 
     /// <summary>Classifies <paramref name="action"/> as <see cref="FailMode.Closed"/>.</summary>
-    /// <param name="action">The action name, compared ordinally.</param>
+    /// <param name="action">The action name, compared ordinally; it follows the name rule of <see cref="GuardedAction{TContext}"/>.</param>
     /// <returns>This builder.</returns>
-    /// <exception cref="ArgumentException"><paramref name="action"/> is null, empty or white space, or is already classified.</exception>
+    /// <exception cref="ArgumentException"><paramref name="action"/> is null, breaks the name rule, or is already classified.</exception>
     /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
     public ActionCatalogBuilder AddClosed(string action) => Add(action, FailMode.Closed);
 

@@ -68,10 +68,10 @@ public readonly struct GateDecision : IEquatable<GateDecision>
     /// <param name="gate">The name of the deciding gate.</param>
     /// <param name="reason">An optional explanation.</param>
     /// <returns>The decision.</returns>
-    /// <exception cref="ArgumentException"><paramref name="gate"/> is null or empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="gate"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>.</exception>
     public static GateDecision Allow(string gate, string? reason = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(gate);
+        EvidenceName.ThrowIfInvalid(gate, "gate name");
         return new GateDecision(new DecisionCore(Verdict.Allow, GateCodes.Allowed, gate, reason), null);
     }
 
@@ -80,11 +80,11 @@ public readonly struct GateDecision : IEquatable<GateDecision>
     /// <param name="reason">An optional explanation.</param>
     /// <param name="code">The stable code; <see cref="GateCodes.Denied"/> by default.</param>
     /// <returns>The decision.</returns>
-    /// <exception cref="ArgumentException"><paramref name="gate"/> or <paramref name="code"/> is null or empty,
-    /// or <paramref name="code"/> is <see cref="GateCodes.Allowed"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="gate"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>,
+    /// <paramref name="code"/> is null or empty, or <paramref name="code"/> is <see cref="GateCodes.Allowed"/>.</exception>
     public static GateDecision Deny(string gate, string? reason = null, string code = GateCodes.Denied)
     {
-        ArgumentException.ThrowIfNullOrEmpty(gate);
+        EvidenceName.ThrowIfInvalid(gate, "gate name");
         ValidateBlockCode(code);
         return new GateDecision(new DecisionCore(Verdict.Deny, code, gate, reason), null);
     }
@@ -95,11 +95,11 @@ public readonly struct GateDecision : IEquatable<GateDecision>
     /// <param name="reason">An optional explanation.</param>
     /// <param name="exception">The exception that caused the block, kept for logging.</param>
     /// <returns>The decision.</returns>
-    /// <exception cref="ArgumentException"><paramref name="gate"/> or <paramref name="code"/> is null or empty,
-    /// or <paramref name="code"/> is <see cref="GateCodes.Allowed"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="gate"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>,
+    /// <paramref name="code"/> is null or empty, or <paramref name="code"/> is <see cref="GateCodes.Allowed"/>.</exception>
     public static GateDecision Indeterminate(string gate, string code, string? reason = null, Exception? exception = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(gate);
+        EvidenceName.ThrowIfInvalid(gate, "gate name");
         ValidateBlockCode(code);
         return new GateDecision(
             new DecisionCore(Verdict.Indeterminate, code, gate, reason),

@@ -16,15 +16,17 @@ public sealed class GuardedAction<TContext>
     private readonly Func<TContext, string?>? _describeSubject;
 
     /// <summary>Initializes a new instance of the <see cref="GuardedAction{TContext}"/> class.</summary>
-    /// <param name="name">The action name: the key in the <see cref="ActionCatalog"/> and the action of every record.</param>
+    /// <param name="name">The action name: the key in the <see cref="ActionCatalog"/> and the action of every record. It
+    /// follows the name rule of <see cref="Gate{TContext}.Gate(string)"/>: not empty, at most 256 characters, no control
+    /// character or lone surrogate, no leading or trailing white space.</param>
     /// <param name="gate">The precondition that must allow every execution.</param>
     /// <param name="describeSubject">Turns a context into a short, secret-free description for evidence; when null,
     /// records carry no subject.</param>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null or breaks the name rule; the message quotes it.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="gate"/> is null.</exception>
     public GuardedAction(string name, Gate<TContext> gate, Func<TContext, string?>? describeSubject = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        EvidenceName.ThrowIfInvalid(name, "action name");
         ArgumentNullException.ThrowIfNull(gate);
         Name = name;
         Gate = gate;

@@ -19,7 +19,7 @@ public static partial class Gate
     /// </summary>
     /// <typeparam name="TContext">The type of the value judged.</typeparam>
     /// <param name="gates">The children, evaluated in order until one denies; copied, so later changes to the array have no effect.</param>
-    /// <returns>The gate, named <c>all(child, ...)</c>.</returns>
+    /// <returns>The gate, named <c>all(child, ...)</c> (cut to 256 characters, ending <c>…)</c>, when longer).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gates"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="gates"/> is empty or holds a null.</exception>
     public static Gate<TContext> All<TContext>(params Gate<TContext>[] gates)
@@ -37,7 +37,7 @@ public static partial class Gate
     /// <param name="gates">The children, evaluated in order until one denies; copied, so later changes to the array have no effect.</param>
     /// <returns>The gate.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gates"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space;
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>;
     /// or <paramref name="gates"/> is empty or holds a null.</exception>
     public static Gate<TContext> All<TContext>(string name, params Gate<TContext>[] gates) =>
         new AllGate<TContext>(name, CopyChildren(gates, nameof(All)));
@@ -48,7 +48,7 @@ public static partial class Gate
     /// </summary>
     /// <typeparam name="TContext">The type of the value judged.</typeparam>
     /// <param name="gates">The children, evaluated in order until one allows; copied.</param>
-    /// <returns>The gate, named <c>any(child, ...)</c>.</returns>
+    /// <returns>The gate, named <c>any(child, ...)</c> (cut to 256 characters, ending <c>…)</c>, when longer).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gates"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="gates"/> is empty or holds a null.</exception>
     public static Gate<TContext> Any<TContext>(params Gate<TContext>[] gates)
@@ -66,7 +66,7 @@ public static partial class Gate
     /// <param name="gates">The children, evaluated in order until one allows; copied.</param>
     /// <returns>The gate.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gates"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space;
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>;
     /// or <paramref name="gates"/> is empty or holds a null.</exception>
     public static Gate<TContext> Any<TContext>(string name, params Gate<TContext>[] gates) =>
         new AnyGate<TContext>(name, CopyChildren(gates, nameof(Any)));
@@ -74,12 +74,12 @@ public static partial class Gate
     /// <summary>Creates a gate that turns Allow into Deny and Deny into Allow. Indeterminate stays Indeterminate.</summary>
     /// <typeparam name="TContext">The type of the value judged.</typeparam>
     /// <param name="gate">The gate to negate.</param>
-    /// <returns>The gate, named <c>not(child)</c>.</returns>
+    /// <returns>The gate, named <c>not(child)</c> (cut to 256 characters, ending <c>…)</c>, when longer).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gate"/> is null.</exception>
     public static Gate<TContext> Not<TContext>(Gate<TContext> gate)
     {
         ArgumentNullException.ThrowIfNull(gate);
-        return new NotGate<TContext>($"not({gate.Name})", gate);
+        return new NotGate<TContext>(EvidenceName.Compose("not", gate.Name), gate);
     }
 
     /// <summary>Creates a named gate that turns Allow into Deny and Deny into Allow. Indeterminate stays Indeterminate.</summary>
@@ -87,7 +87,7 @@ public static partial class Gate
     /// <param name="name">The gate's name.</param>
     /// <param name="gate">The gate to negate.</param>
     /// <returns>The gate.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="gate"/> is null.</exception>
     public static Gate<TContext> Not<TContext>(string name, Gate<TContext> gate)
     {
@@ -103,13 +103,13 @@ public static partial class Gate
     /// <param name="gate">The gate to limit.</param>
     /// <param name="timeout">The time limit; greater than zero.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
-    /// <returns>The gate, named <c>timeout(child)</c>.</returns>
+    /// <returns>The gate, named <c>timeout(child)</c> (cut to 256 characters, ending <c>…)</c>, when longer).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gate"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero, negative, infinite or above <see cref="MaxTimeout"/>.</exception>
     public static Gate<TContext> Timeout<TContext>(Gate<TContext> gate, TimeSpan timeout, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(gate);
-        return Timeout($"timeout({gate.Name})", gate, timeout, timeProvider);
+        return Timeout(EvidenceName.Compose("timeout", gate.Name), gate, timeout, timeProvider);
     }
 
     /// <summary>
@@ -122,7 +122,7 @@ public static partial class Gate
     /// <param name="timeout">The time limit; greater than zero.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <returns>The gate.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="gate"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero, negative, infinite or above <see cref="MaxTimeout"/>.</exception>
     public static Gate<TContext> Timeout<TContext>(string name, Gate<TContext> gate, TimeSpan timeout, TimeProvider? timeProvider = null)
@@ -153,7 +153,7 @@ public static partial class Gate
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="maxEntries">The most verdicts kept; when full, expired entries are dropped and, if still full, new
     /// verdicts are not cached. Greater than zero; <see cref="DefaultMaxCacheEntries"/> by default.</param>
-    /// <returns>The gate, named <c>cached(child)</c>.</returns>
+    /// <returns>The gate, named <c>cached(child)</c> (cut to 256 characters, ending <c>…)</c>, when longer).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="gate"/> or <paramref name="keySelector"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeToLive"/> is zero, negative or infinite, or
     /// <paramref name="maxEntries"/> is not positive.</exception>
@@ -169,7 +169,7 @@ public static partial class Gate
         ArgumentNullException.ThrowIfNull(keySelector);
         RequirePositive(timeToLive, nameof(timeToLive), "A cache time-to-live");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEntries);
-        return new CachedGate<TContext, TKey>($"cached({gate.Name})", gate, timeToLive, keySelector, timeProvider ?? TimeProvider.System, maxEntries);
+        return new CachedGate<TContext, TKey>(EvidenceName.Compose("cached", gate.Name), gate, timeToLive, keySelector, timeProvider ?? TimeProvider.System, maxEntries);
     }
 
     private static Gate<TContext>[] CopyChildren<TContext>(Gate<TContext>[] gates, string combinator)
@@ -197,7 +197,7 @@ public static partial class Gate
             names[i] = children[i].Name;
         }
 
-        return $"{combinator}({string.Join(", ", names)})";
+        return EvidenceName.Compose(combinator, names);
     }
 
     private static void RequirePositive(TimeSpan value, string paramName, string what)

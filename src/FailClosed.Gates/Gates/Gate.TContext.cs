@@ -22,11 +22,15 @@ namespace FailClosed.Gates;
 public abstract class Gate<TContext>
 {
     /// <summary>Initializes a new instance of the <see cref="Gate{TContext}"/> class.</summary>
-    /// <param name="name">The name that decisions and evidence records use to say which gate decided.</param>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    /// <param name="name">The name that decisions and evidence records use to say which gate decided. The rule for every
+    /// name that goes into evidence (gate names, the gate of a <see cref="GateDecision"/>, action names): not empty, at
+    /// most 256 characters, no control character (U+0000–U+001F, U+007F–U+009F), no lone surrogate, and no leading or
+    /// trailing white space.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule; the message quotes it.</exception>
     protected Gate(string name)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        EvidenceName.ThrowIfInvalid(name, "gate name");
         Name = name;
     }
 

@@ -8,7 +8,7 @@ public static partial class Gate
     /// <param name="name">The gate's name.</param>
     /// <param name="predicate">The requirement. An exception it throws is an indeterminate <see cref="GateCodes.Fault"/>.</param>
     /// <returns>The gate.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="predicate"/> is null.</exception>
     public static Gate<TContext> Require<TContext>(string name, Func<TContext, bool> predicate)
     {
@@ -21,7 +21,7 @@ public static partial class Gate
     /// <param name="name">The gate's name.</param>
     /// <param name="predicate">The requirement. An exception or fault is an indeterminate <see cref="GateCodes.Fault"/>.</param>
     /// <returns>The gate.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="predicate"/> is null.</exception>
     public static Gate<TContext> Require<TContext>(string name, Func<TContext, CancellationToken, ValueTask<bool>> predicate)
     {
@@ -34,7 +34,7 @@ public static partial class Gate
     /// <param name="name">The gate's name.</param>
     /// <param name="decide">The decision. A <c>default</c> decision is <see cref="GateCodes.Unset"/> and blocks.</param>
     /// <returns>The gate.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="decide"/> is null.</exception>
     public static Gate<TContext> From<TContext>(string name, Func<TContext, GateDecision> decide)
     {
@@ -47,7 +47,7 @@ public static partial class Gate
     /// <param name="name">The gate's name.</param>
     /// <param name="decide">The decision. A <c>default</c> decision is <see cref="GateCodes.Unset"/> and blocks.</param>
     /// <returns>The gate.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="decide"/> is null.</exception>
     public static Gate<TContext> From<TContext>(string name, Func<TContext, CancellationToken, ValueTask<GateDecision>> decide)
     {
@@ -59,10 +59,10 @@ public static partial class Gate
     /// <typeparam name="TContext">The type of the value judged.</typeparam>
     /// <param name="name">The gate's name.</param>
     /// <returns>The gate.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>.</exception>
     public static Gate<TContext> Allow<TContext>(string name)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        EvidenceName.ThrowIfInvalid(name, "gate name");
         return new ConstantGate<TContext>(name, GateDecision.Allow(name));
     }
 
@@ -71,10 +71,10 @@ public static partial class Gate
     /// <param name="name">The gate's name.</param>
     /// <param name="reason">An optional explanation carried by every decision.</param>
     /// <returns>The gate.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>.</exception>
     public static Gate<TContext> Deny<TContext>(string name, string? reason = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        EvidenceName.ThrowIfInvalid(name, "gate name");
         return new ConstantGate<TContext>(name, GateDecision.Deny(name, reason));
     }
 }

@@ -13,7 +13,7 @@ public static partial class Gate
     /// <param name="compile">Turns the verified artifact into a gate; the rule language is the caller's. An exception or
     /// a null result is <see cref="GateCodes.PolicyInvalid"/>.</param>
     /// <param name="verification">What is checked besides the digest; <see cref="PolicyVerification.DigestOnly"/> when null.</param>
-    /// <returns>The gate, named <c>pinned(name@version)</c>.</returns>
+    /// <returns>The gate, named <c>pinned(name@version)</c> (cut to 256 characters, ending <c>…)</c>, when longer).</returns>
     /// <exception cref="ArgumentException"><paramref name="pin"/> is <c>default(PolicyPin)</c>.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="compile"/> is null.</exception>
     /// <remarks><inheritdoc cref="Pinned{TContext}(string, PolicyPin, IPolicySource, Func{PolicyArtifact, Gate{TContext}}, PolicyVerification?)" path="/remarks"/></remarks>
@@ -24,7 +24,7 @@ public static partial class Gate
         PolicyVerification? verification = null)
     {
         ThrowIfDefault(pin);
-        return Pinned($"pinned({pin.ToLocator()})", pin, source, compile, verification);
+        return Pinned(EvidenceName.Compose("pinned", pin.ToLocator()), pin, source, compile, verification);
     }
 
     /// <summary>
@@ -39,7 +39,7 @@ public static partial class Gate
     /// a null result is <see cref="GateCodes.PolicyInvalid"/>.</param>
     /// <param name="verification">What is checked besides the digest; <see cref="PolicyVerification.DigestOnly"/> when null.</param>
     /// <returns>The gate.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space, or
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the name rule of <see cref="Gate{TContext}.Gate(string)"/>, or
     /// <paramref name="pin"/> is <c>default(PolicyPin)</c>.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="compile"/> is null.</exception>
     /// <remarks>
