@@ -119,12 +119,12 @@ public sealed class EvidenceFirstExecutorUnencodableTests
     }
 
     [Fact]
-    public async Task ExecuteAsync_NameThatCannotBeEncoded_BlocksWithoutARecord()
+    public void GuardedAction_NameThatCannotBeEncoded_IsRefusedBeforeAnyExecution()
     {
-        GuardedResult<int> result = await RunAsync(ActionCatalog.Empty, new GuardedAction<int>("bad\udc00", Gate.Allow<int>("ok"), Describe));
+        // A name is checked when the action is built, so an unencodable name never reaches the executor or a record.
+        ArgumentException exception = Assert.Throws<ArgumentException>(() => new GuardedAction<int>("bad\udc00", Gate.Allow<int>("ok"), Describe));
 
-        AssertFault(result);
-        Assert.Null(result.EvidenceReceipt);
+        Assert.Contains("lone surrogate", exception.Message, StringComparison.Ordinal);
         Assert.Empty(_sink.GetRecords());
     }
 
