@@ -166,6 +166,11 @@ public static class EvidenceVerifier
             {
                 return new EvidenceVerification(scan.Log.Size, root, null, null, null, $"the root of the first {checkpoint.TreeSize} records is {checkpointRoot}, not the checkpoint's {checkpoint.RootHash}");
             }
+
+            if (KeyRotationRule.Check(scan.KeyRotations, checkpoint.Note, trustedKeys) is { } rotation)
+            {
+                return new EvidenceVerification(scan.Log.Size, root, null, null, null, rotation);
+            }
         }
 
         return new EvidenceVerification(scan.Log.Size, root, checkpoint, null, null, null);

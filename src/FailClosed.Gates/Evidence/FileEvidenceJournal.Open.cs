@@ -32,7 +32,7 @@ public sealed partial class FileEvidenceJournal
     /// frame before the tail, a broken chain, a sequence gap, a checkpoint it does not contain, a checkpoint no
     /// trusted key signed). Nothing was changed.
     /// <see cref="GateCodes.EvidenceUnavailable"/>: another instance holds the journal's lock; the journal was written
-    /// with another origin; or a file or directory could not be created, read or written (the message names the
+    /// with another origin; the signing key is one a KeyRotation record of the journal retired; or a file or directory could not be created, read or written (the message names the
     /// path and the cause, and <see cref="Exception.InnerException"/> is the I/O failure).
     /// </exception>
     public static FileEvidenceJournal Open(FileEvidenceJournalOptions options)
@@ -292,6 +292,11 @@ public sealed partial class FileEvidenceJournal
                 {
                     throw Tampered(path, $"the Merkle root of its first {checkpoint.TreeSize} records is {root}, not the checkpoint's {checkpoint.RootHash}");
                 }
+
+                if (KeyRotationRule.Check(scan.KeyRotations, checkpoint.Note, [options.SigningKey, .. options.PreviousKeys]) is { } rotation)
+                {
+                    throw Tampered(path, rotation);
+                }
             }
 
             // The last moment to stop with nothing changed.
@@ -299,6 +304,13 @@ public sealed partial class FileEvidenceJournal
             long length = scan.Defect is { } torn ? Recover(options, path, storage, scan, torn) : scan.ValidLength;
             if (signer is not null && signer != options.SigningKey)
             {
+                if (KeyRotationRule.RetiredAt(scan.KeyRotations, options.SigningKey) is { } retiredAt)
+                {
+                    throw new EvidenceUnavailableException(
+                        GateCodes.EvidenceUnavailable,
+                        string.Create(CultureInfo.InvariantCulture, $"The evidence journal '{path}' was not opened: its signing key '{options.SigningKey.Name}' was retired by its KeyRotation record {retiredAt}, and a retired key signs no checkpoint again; rotate to a new key."));
+                }
+
                 length = AppendDuringOpen(storage, scan.Log, length, KeyRotationRecord(options, checkpoint!, signer, scan.Log.Size));
             }
 
@@ -315,7 +327,7 @@ public sealed partial class FileEvidenceJournal
     private static EvidenceRecord KeyRotationRecord(FileEvidenceJournalOptions options, EvidenceCheckpoint previous, CheckpointKey previousKey, long sequence) => new()
     {
         Timestamp = options.TimeProvider.GetUtcNow(),
-        Action = "evidence.journal.rotate-key",
+        Action = KeyRotationRule.Action,
         Kind = EvidenceKind.KeyRotation,
         Verdict = Verdict.Allow,
         Code = GateCodes.Allowed,

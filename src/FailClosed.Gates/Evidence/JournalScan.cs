@@ -1,7 +1,7 @@
 namespace FailClosed.Gates;
 
 /// <summary>The result of reading a journal from the start: the state after the last good record, and any defect.</summary>
-internal sealed class JournalScan(EvidenceLog log, long validLength, byte[]? checkpointRoot, List<byte[]>? leaves, JournalDefect? defect) : IDisposable
+internal sealed class JournalScan(EvidenceLog log, long validLength, byte[]? checkpointRoot, List<byte[]>? leaves, JournalDefect? defect, IReadOnlyList<EvidenceRecord>? keyRotations = null) : IDisposable
 {
     /// <summary>Gets the append state after the last good record.</summary>
     public EvidenceLog Log { get; } = log;
@@ -17,6 +17,9 @@ internal sealed class JournalScan(EvidenceLog log, long validLength, byte[]? che
 
     /// <summary>Gets why the scan stopped before the end of the file, or null when every frame was good.</summary>
     public JournalDefect? Defect { get; } = defect;
+
+    /// <summary>Gets the KeyRotation records among the first checkpoint-size records, in order.</summary>
+    public IReadOnlyList<EvidenceRecord> KeyRotations { get; } = keyRotations ?? [];
 
     /// <inheritdoc />
     public void Dispose() => Log.Dispose();

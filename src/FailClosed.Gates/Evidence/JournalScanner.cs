@@ -21,6 +21,7 @@ internal sealed class JournalScanner : IDisposable
     private readonly bool _decode;
     private readonly List<(long Offset, int Length)> _frames = [];
     private readonly byte[] _expectedPrevious = new byte[EvidenceHashing.HashSize * 2];
+    private readonly List<EvidenceRecord> _keyRotations = [];
     private byte[]? _checkpointRoot;
     private long _offset;
     private JournalDefect? _defect;
@@ -177,6 +178,11 @@ internal sealed class JournalScanner : IDisposable
                 return false;
             }
 
+            if (log.Size < _checkpointSize && IsKeyRotation(InWindow(frameOffset + JournalFrame.HeaderSize, length), result.Sequence))
+            {
+                _keyRotations.Add(result.Record ?? EvidenceEncoding.Decode(InWindow(frameOffset + JournalFrame.HeaderSize, length)));
+            }
+
             log.Restore(result.Leaf);
             _leaves?.Add(result.Leaf);
             if (log.Size == _checkpointSize)
@@ -200,7 +206,17 @@ internal sealed class JournalScanner : IDisposable
     public void Dispose() => _log.Dispose();
 
     /// <summary>Returns the state the scan ended in; call once, after <see cref="Step"/> returned false.</summary>
-    public JournalScan Finish() => new(_log, _offset, _checkpointRoot, _leaves, _defect);
+    public JournalScan Finish() => new(_log, _offset, _checkpointRoot, _leaves, _defect, _keyRotations);
+
+    /// <summary>
+    /// Whether a canonical entry is a KeyRotation record: its kind follows the previous hash and the fixed-width
+    /// timestamp, and string values escape every quote, so the bytes below appear nowhere else.
+    /// </summary>
+    private static bool IsKeyRotation(ReadOnlySpan<byte> entry, long sequence)
+    {
+        int at = EvidenceEncoding.PreviousHashOffset(sequence) + (EvidenceHashing.HashSize * 2);
+        return entry.Length > at && entry.Slice(at, Math.Min(64, entry.Length - at)).IndexOf("\"kind\":\"KeyRotation\""u8) >= 0;
+    }
 
     /// <summary>
     /// Checks magic, length and CRC of the frames from <paramref name="offset"/> that fit in one window, adding the
