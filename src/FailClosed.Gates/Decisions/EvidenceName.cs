@@ -6,8 +6,8 @@ namespace FailClosed.Gates;
 
 /// <summary>
 /// The one rule for names that go into evidence (gate names, the gate of a decision, action names): not empty, at
-/// most <see cref="MaxLength"/> characters, no control character, no lone surrogate, and no leading or trailing
-/// white space. Checked when a gate, decision, action or catalog entry is built, so a bad name never reaches an
+/// most <see cref="MaxLength"/> characters, no control character, line or paragraph separator or bidirectional
+/// control, no lone surrogate, and no leading or trailing white space. Checked when a gate, decision, action or catalog entry is built, so a bad name never reaches an
 /// execution. Policy names have their own, stricter rule (<see cref="PolicyPin"/>).
 /// </summary>
 internal static class EvidenceName
@@ -59,6 +59,13 @@ internal static class EvidenceName
                 return string.Create(
                     CultureInfo.InvariantCulture,
                     $"The {what} '{Quote(value)}' contains the control character U+{(int)c:X4} at index {i}; a name must be one line of printable text.");
+            }
+
+            if (IsLineOrBidiControl(c))
+            {
+                return string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The {what} '{Quote(value)}' contains the {(c is '\u2028' or '\u2029' ? "line or paragraph separator" : "bidirectional control")} U+{(int)c:X4} at index {i}; a name must be one line shown as it is stored.");
             }
 
             if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
@@ -140,7 +147,7 @@ internal static class EvidenceName
             {
                 builder.Append("\\t");
             }
-            else if (char.IsControl(c) || char.IsSurrogate(c))
+            else if (char.IsControl(c) || char.IsSurrogate(c) || IsLineOrBidiControl(c))
             {
                 builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
             }
@@ -157,6 +164,15 @@ internal static class EvidenceName
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// The characters that are not control characters but act like them when a name is shown: U+2028 and U+2029 break
+    /// lines in editors, browsers and JSON viewers, and the bidirectional controls (U+061C, U+200E, U+200F,
+    /// U+202A-U+202E, U+2066-U+2069) reorder what follows, so a name could display as another one in a trail, a
+    /// review queue or <c>fcgate dump</c>.
+    /// </summary>
+    private static bool IsLineOrBidiControl(char c) =>
+        c is '\u2028' or '\u2029' or '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     private static string Subject(string what) => what.EndsWith(" name", StringComparison.Ordinal) ? what[..^5] : what;
 }
