@@ -308,7 +308,10 @@ public sealed partial class EvidenceFirstExecutor
         throw new UnreachableException();
     }
 
-    private ValueTask<GuardedResult<TResult>> BlockAsync<TResult>(ExecutionScope scope, GateDecision decision)
+    private ValueTask<GuardedResult<TResult>> BlockAsync<TResult>(ExecutionScope scope, GateDecision decision) =>
+        BlockAsync<TResult>(scope, decision, retryUnencodable: true);
+
+    private ValueTask<GuardedResult<TResult>> BlockAsync<TResult>(ExecutionScope scope, GateDecision decision, bool retryUnencodable)
     {
         // The block stands whether or not its record is written; the caller's token is not passed, so a canceled
         // request still leaves its Decision record when the sink can take it.
@@ -318,9 +321,11 @@ public sealed partial class EvidenceFirstExecutor
             return BlockSlowAsync<TResult>(write, scope, decision);
         }
 
+        // The culprit may be the subject, the pins or the decision's own reason (a gate's free text): retry once
+        // without the first two and with the executor's short reason, which a valid action name always fits.
         EvidenceWrite written = write.Result;
-        return written.IsUnencodable && !scope.IsBare
-            ? BlockAsync<TResult>(scope.Bare(), Unencodable(scope, written.Failure))
+        return written.IsUnencodable && retryUnencodable
+            ? BlockAsync<TResult>(scope.Bare(), Unencodable(scope, written.Failure), retryUnencodable: false)
             : new ValueTask<GuardedResult<TResult>>(Blocked<TResult>(scope, decision, written, null));
     }
 

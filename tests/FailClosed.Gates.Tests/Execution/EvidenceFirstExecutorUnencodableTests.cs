@@ -119,6 +119,22 @@ public sealed class EvidenceFirstExecutorUnencodableTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_DenyWhoseReasonCannotBeEncodedWithoutSubjectOrPins_StillRecordsTheBlock()
+    {
+        Gate<int> deny = Gate.From<int>("limit", static _ => GateDecision.Deny("limit", new string('x', 70_000)));
+
+        GuardedResult<int> result = await RunAsync(ActionCatalog.Empty, new GuardedAction<int>(Name, deny));
+
+        Assert.True(result.IsBlocked);
+        Assert.NotNull(result.EvidenceReceipt);
+        Assert.Equal(0, _runs);
+        EvidenceRecord record = Assert.Single(_sink.GetRecords());
+        Assert.Equal(EvidenceKind.Decision, record.Kind);
+        Assert.Equal(GateCodes.Fault, record.Code);
+        Assert.Contains("cannot be encoded", record.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GuardedAction_NameThatCannotBeEncoded_IsRefusedBeforeAnyExecution()
     {
         // A name is checked when the action is built, so an unencodable name never reaches the executor or a record.
