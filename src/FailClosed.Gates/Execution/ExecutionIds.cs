@@ -11,8 +11,15 @@ namespace FailClosed.Gates;
 /// </remarks>
 internal static class ExecutionIds
 {
-    /// <summary>Returns a new UUIDv7 in its 36-character lowercase form, stamped with <paramref name="timeProvider"/>'s now.</summary>
-    public static string New(TimeProvider timeProvider) => Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString();
+    /// <summary>
+    /// Returns a new UUIDv7 in its 36-character lowercase form, stamped with <paramref name="timeProvider"/>'s now; a
+    /// clock before 1970 (which a UUIDv7 cannot express) stamps the Unix epoch rather than failing the execution.
+    /// </summary>
+    public static string New(TimeProvider timeProvider)
+    {
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        return Guid.CreateVersion7(now < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : now).ToString();
+    }
 
     /// <summary>Returns the W3C trace id of <see cref="Activity.Current"/>, or <see langword="null"/> when there is no W3C activity.</summary>
     public static string? CurrentTraceId() =>
