@@ -263,6 +263,14 @@ public sealed partial class EvidenceFirstExecutor
             return GateDecision.Deny(GateName, "Ticket '" + ticketId + "' approves action '" + ticket.Action + "', not '" + action + "'.", GateCodes.ReviewMismatch);
         }
 
+        if (!string.Equals(ticket.RequestDigest, digest, StringComparison.Ordinal))
+        {
+            return GateDecision.Deny(
+                GateName,
+                "The request differs from the one ticket '" + ticketId + "' is for (digest " + digest + ", ticket " + ticket.RequestDigest + "); an approval approves that request and nothing else.",
+                GateCodes.ReviewMismatch);
+        }
+
         if (ticket.State == ReviewTicketState.Executed)
         {
             return GateDecision.Deny(GateName, "Ticket '" + ticketId + "' has already run; an approval runs at most once.", GateCodes.ReviewConsumed);
@@ -281,12 +289,7 @@ public sealed partial class EvidenceFirstExecutor
             return GateDecision.Deny(GateName, "Ticket '" + ticketId + "' is " + ticket.State + ", not Approved.", GateCodes.ReviewNotApproved);
         }
 
-        return string.Equals(ticket.RequestDigest, digest, StringComparison.Ordinal)
-            ? null
-            : GateDecision.Deny(
-                GateName,
-                "The request differs from the one ticket '" + ticketId + "' approved (digest " + digest + ", approved " + ticket.RequestDigest + "); an approval approves that request and nothing else.",
-                GateCodes.ReviewMismatch);
+        return null;
     }
 
     private async ValueTask<ReviewTicket> VoteAsync(string ticketId, string reviewer, string? comment, bool approve, CancellationToken cancellationToken)
