@@ -36,6 +36,7 @@ if (args.Length == 5 && args[0] == "open")
         Console.WriteLine(ex.Message.ReplaceLineEndings(" "));
         return 1;
     }
+}
 
 if (args.Length == 6 && args[0] == "review")
 {
