@@ -161,6 +161,13 @@ public sealed partial class EvidenceFirstExecutor
         }
 
         var scope = new ExecutionScope(name, bare.ExecutionId, bare.TraceId, subject, gatePins);
+        if (_catalog.IsStrict && !_catalog.Contains(name))
+        {
+            // An approval never classifies an action: a strict catalog that no longer lists it blocks the run.
+            GateDecision unclassified = GateDecision.Deny(ActionCatalog.GateName, "The action '" + name + "' is not in the strict action catalog.", GateCodes.ActionUnclassified);
+            return await BlockAsync<TResult>(scope, unclassified).ConfigureAwait(false);
+        }
+
         CancellationToken cancellationToken = call.CancellationToken;
         try
         {

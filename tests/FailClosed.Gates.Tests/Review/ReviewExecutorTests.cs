@@ -329,6 +329,23 @@ public sealed class ReviewExecutorTests
     }
 
     [Fact]
+    public async Task ExecuteApprovedAsync_StrictCatalogThatNoLongerListsTheAction_Blocks()
+    {
+        ReviewTicket ticket = await _f.ApproveByTwoAsync(await _f.EscalateAsync());
+        var strict = new EvidenceFirstExecutor(_f.Sink, new EvidenceFirstExecutorOptions
+        {
+            TimeProvider = _f.Clock,
+            Catalog = ActionCatalog.CreateBuilder().AddClosed("invoice.create-draft").Strict().Build(),
+            ReviewQueue = _f.Queue,
+        });
+
+        GuardedResult<int> result = await strict.ExecuteApprovedAsync(ticket.Id, _f.Action, ReviewFixture.Invoice(), static (_, _) => new ValueTask<int>(1));
+
+        Assert.Equal(GateCodes.ActionUnclassified, result.Decision.Code);
+        Assert.Equal(ReviewTicketState.Approved, (await _f.Queue.FindAsync(ticket.Id))!.State);
+    }
+
+    [Fact]
     public async Task ApproveAsync_NoQueue_Throws()
     {
         var executor = new EvidenceFirstExecutor(new InMemoryEvidenceSink());
