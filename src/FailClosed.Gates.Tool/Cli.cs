@@ -19,12 +19,13 @@ internal static class Cli
         DumpCommand.Create,
         ProveCommand.Create,
         CheckpointCommand.Create,
+        ReviewCommand.Create,
     ];
 
     /// <summary>Builds the root command with every command.</summary>
     public static RootCommand Build()
     {
-        var root = new RootCommand("Verify FailClosed.Gates evidence journals and their signed checkpoints, dump their records, and build RFC 9162 proofs.")
+        var root = new RootCommand("Verify FailClosed.Gates evidence journals and their signed checkpoints, dump their records, build RFC 9162 proofs, and show review queues.")
         {
             HelpName = "fcgate",
         };

@@ -38,6 +38,11 @@ if (args.Length == 5 && args[0] == "open")
     }
 }
 
+if (args.Length == 6 && args[0] == "review")
+{
+    return await ReviewHost.RunAsync(args[1..]);
+}
+
 if (args.Length != 5)
 {
     Console.Error.WriteLine("usage: FailClosed.Gates.CrashHost <journal> <key.pem> <key-name> <origin> <writers>");

@@ -29,6 +29,7 @@ internal static partial class SnippetCompiler
         ("approvalGate", "Gate<Invoice>"),
         ("evidenceSink", "IEvidenceSink"),
         ("reviewQueue", "IReviewQueue"),
+        ("reviewerDirectory", "IReviewerDirectory"),
         ("executionId", "string"),
     ];
 

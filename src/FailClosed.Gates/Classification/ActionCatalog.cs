@@ -21,13 +21,44 @@ public sealed class ActionCatalog
     private readonly string[] _actions;
     private readonly IReadOnlyList<string> _actionsView;
 
-    internal ActionCatalog(IReadOnlyDictionary<string, FailMode> entries, bool strict)
+    private readonly FrozenDictionary<string, (ApprovalRule Rule, bool Always)> _approvals;
+
+    internal ActionCatalog(IReadOnlyDictionary<string, FailMode> entries, bool strict, IReadOnlyDictionary<string, (ApprovalRule Rule, bool Always)>? approvals = null)
     {
+        _approvals = (approvals ?? new Dictionary<string, (ApprovalRule, bool)>()).ToFrozenDictionary(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, (ApprovalRule Rule, bool Always)> approval in _approvals)
+        {
+            HasMandatoryApprovals |= approval.Value.Always;
+        }
+
         _modes = entries.ToFrozenDictionary(StringComparer.Ordinal);
         _actions = [.. entries.Keys];
         Array.Sort(_actions, StringComparer.Ordinal);
         _actionsView = Array.AsReadOnly(_actions); // the array itself would let a caller cast and reorder it
         IsStrict = strict;
+    }
+
+    /// <summary>Gets a value indicating whether some action always needs approval; when not, the executor skips the lookup.</summary>
+    internal bool HasMandatoryApprovals { get; }
+
+    /// <summary>Returns the approval rule of <paramref name="action"/>, or <see langword="null"/> when nobody can approve it.</summary>
+    /// <param name="action">The action name.</param>
+    /// <returns>The rule.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    public ApprovalRule? GetApprovalRule(string action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return _approvals.TryGetValue(action, out (ApprovalRule Rule, bool Always) approval) ? approval.Rule : null;
+    }
+
+    /// <summary>Returns whether <paramref name="action"/> always needs approval before it runs.</summary>
+    /// <param name="action">The action name.</param>
+    /// <returns><see langword="true"/> for an action added with <see cref="ActionCatalogBuilder.RequireApproval"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    public bool RequiresApproval(string action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return _approvals.TryGetValue(action, out (ApprovalRule Rule, bool Always) approval) && approval.Always;
     }
 
     /// <summary>Gets a lenient catalog with no entries: every action is <see cref="FailMode.Closed"/>.</summary>
@@ -101,6 +132,18 @@ public sealed class ActionCatalog
             else
             {
                 builder.Append(" | Closed |  |  | closed |\n");
+            }
+        }
+
+        if (_approvals.Count > 0)
+        {
+            builder.Append('\n').Append("| Action | Approval | Rule |\n").Append("|---|---|---|\n");
+            string[] approved = [.. _approvals.Keys];
+            Array.Sort(approved, StringComparer.Ordinal);
+            foreach (string action in approved)
+            {
+                (ApprovalRule rule, bool always) = _approvals[action];
+                builder.Append("| ").Append(Escape(action)).Append(always ? " | always | " : " | when refused | ").Append(Escape(rule.ToString())).Append(" |\n");
             }
         }
 

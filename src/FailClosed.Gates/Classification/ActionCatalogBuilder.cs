@@ -6,6 +6,7 @@ namespace FailClosed.Gates;
 public sealed class ActionCatalogBuilder
 {
     private readonly Dictionary<string, FailMode> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ApprovalRule Rule, bool Always)> _approvals = new(StringComparer.Ordinal);
     private bool _strict;
     private bool _built;
 
@@ -38,6 +39,30 @@ public sealed class ActionCatalogBuilder
     /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
     public ActionCatalogBuilder AddClosed(string action) => Add(action, FailMode.Closed);
 
+    /// <summary>
+    /// Makes <paramref name="action"/> always need approval (a two-person rule): the executor blocks it with
+    /// <see cref="GateCodes.EscalatedForReview"/> and queues a ticket instead of running it, even when its gate allows.
+    /// </summary>
+    /// <param name="action">The action name, compared ordinally.</param>
+    /// <param name="rule">Who must approve.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="action"/> is null, empty or white space, or already has an approval rule.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="rule"/> is null.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
+    public ActionCatalogBuilder RequireApproval(string action, ApprovalRule rule) => AddApproval(action, rule, always: true);
+
+    /// <summary>
+    /// Lets reviewers approve requests of <paramref name="action"/> that the automated path refused (an evidence
+    /// outage or an Indeterminate gate) under <paramref name="rule"/>; without a rule such tickets cannot be approved.
+    /// </summary>
+    /// <param name="action">The action name, compared ordinally.</param>
+    /// <param name="rule">Who must approve.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="action"/> is null, empty or white space, or already has an approval rule.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="rule"/> is null.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
+    public ActionCatalogBuilder ReviewWith(string action, ApprovalRule rule) => AddApproval(action, rule, always: false);
+
     /// <summary>Makes the catalog strict: an action it does not list is blocked with <see cref="GateCodes.ActionUnclassified"/>.</summary>
     /// <returns>This builder.</returns>
     /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
@@ -55,7 +80,20 @@ public sealed class ActionCatalogBuilder
     {
         ThrowIfBuilt();
         _built = true;
-        return new ActionCatalog(_entries, _strict);
+        return new ActionCatalog(_entries, _strict, _approvals);
+    }
+
+    private ActionCatalogBuilder AddApproval(string action, ApprovalRule rule, bool always)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        ArgumentNullException.ThrowIfNull(rule);
+        ThrowIfBuilt();
+        if (!_approvals.TryAdd(action, (rule, always)))
+        {
+            throw new ArgumentException($"The action '{action}' already has the approval rule {_approvals[action].Rule}; each action has at most one.", nameof(action));
+        }
+
+        return this;
     }
 
     private void ThrowIfBuilt()

@@ -59,4 +59,25 @@ public static class GateCodes
 
     /// <summary>The request was refused by the automated path and queued for human review.</summary>
     public const string EscalatedForReview = "EscalatedForReview";
+
+    /// <summary>A reviewer's approval of a review ticket was counted.</summary>
+    public const string ReviewApproved = "ReviewApproved";
+
+    /// <summary>A reviewer's rejection of a review ticket was counted.</summary>
+    public const string ReviewRejected = "ReviewRejected";
+
+    /// <summary>A review ticket passed its expiry time before it was executed.</summary>
+    public const string ReviewExpired = "ReviewExpired";
+
+    /// <summary>An approval or rejection was refused: it broke an approval rule (see <see cref="ApprovalRefusal"/>).</summary>
+    public const string ReviewRefused = "ReviewRefused";
+
+    /// <summary>An approved run named a ticket that does not exist or is not approved (pending or rejected).</summary>
+    public const string ReviewNotApproved = "ReviewNotApproved";
+
+    /// <summary>An approved run differs from the approved request: another action, subject, pins, requester or context.</summary>
+    public const string ReviewMismatch = "ReviewMismatch";
+
+    /// <summary>An approved run named a ticket that has already run; an approval runs at most once.</summary>
+    public const string ReviewConsumed = "ReviewConsumed";
 }

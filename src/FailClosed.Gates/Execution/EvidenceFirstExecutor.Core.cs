@@ -66,7 +66,7 @@ public sealed partial class EvidenceFirstExecutor
         }
 
         // 2. Evaluate. EvaluateAsync never throws: faults, timeouts and cancellation arrive as blocks.
-        var call = new SideEffectCall<TContext, TState, TResult>(context, state, sideEffect, cancellationToken);
+        var call = new SideEffectCall<TContext, TState, TResult>(action, context, state, sideEffect, cancellationToken);
         ValueTask<GateDecision> evaluation = action.Gate.EvaluateAsync(context, cancellationToken);
         if (!evaluation.IsCompletedSuccessfully)
         {
@@ -97,14 +97,27 @@ public sealed partial class EvidenceFirstExecutor
         CancellationToken cancellationToken = call.CancellationToken;
         if (!decision.IsAllowed)
         {
-            return InForce(exemption) && decision.Verdict == Verdict.Indeterminate && !cancellationToken.IsCancellationRequested
-                ? FailOpenAsync(scope, decision, exemption, call)
+            if (InForce(exemption) && decision.Verdict == Verdict.Indeterminate && !cancellationToken.IsCancellationRequested)
+            {
+                return FailOpenAsync(scope, decision, exemption, call);
+            }
+
+            // Reviewers may stand in for a check that could not answer, when the action says who can approve it.
+            return decision.Verdict == Verdict.Indeterminate && _reviewQueue is not null && !cancellationToken.IsCancellationRequested
+                && _catalog.GetApprovalRule(scope.Action) is not null
+                ? EscalateAsync(scope, decision, call)
                 : BlockAsync<TResult>(scope, decision);
         }
 
         if (cancellationToken.IsCancellationRequested)
         {
             return BlockAsync<TResult>(scope, _canceled);
+        }
+
+        // An action that always needs approval is escalated on purpose; the flag spares every other catalog the lookup.
+        if (_catalog.HasMandatoryApprovals && _catalog.RequiresApproval(scope.Action))
+        {
+            return EscalateAsync(scope, MandatoryReview(scope.Action), call);
         }
 
         // 3. Intent: acknowledged before the side effect starts, or the side effect does not start.
@@ -150,7 +163,7 @@ public sealed partial class EvidenceFirstExecutor
                 "The Intent record of action '" + scope.Action + "' was not acknowledged: " + intent.Failure);
             return InForce(exemption)
                 ? FailOpenAsync(scope, outage, exemption, call)
-                : EscalateAsync<TResult>(scope, outage, call.CancellationToken);
+                : EscalateAsync(scope, outage, call);
         }
 
         // 4 and 5.
@@ -344,22 +357,79 @@ public sealed partial class EvidenceFirstExecutor
         GateCodes.Fault,
         "The evidence records of action '" + scope.Action + "' cannot be encoded: " + problem + ".");
 
-    private async ValueTask<GuardedResult<TResult>> EscalateAsync<TResult>(ExecutionScope scope, GateDecision outage, CancellationToken cancellationToken)
+    private async ValueTask<GuardedResult<TResult>> EscalateAsync<TContext, TState, TResult>(
+        ExecutionScope scope,
+        GateDecision refusal,
+        SideEffectCall<TContext, TState, TResult> call)
     {
-        ReviewTicket? ticket = _reviewQueue is { } queue
-            ? await TryEnqueueAsync(queue, scope.ToReviewRequest(outage, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false)
-            : null;
-        if (ticket is null)
+        if (_reviewQueue is not { } queue)
         {
-            return await BlockAsync<TResult>(scope, outage).ConfigureAwait(false);
+            return await BlockAsync<TResult>(scope, refusal).ConfigureAwait(false);
         }
 
+        ReviewRequest request;
+        try
+        {
+            request = DescribeRequest(scope, refusal, call.Action, call.Context);
+        }
+        catch (Exception exception)
+        {
+            GateDecision fault = GateDecision.Indeterminate(
+                GateName,
+                GateCodes.Fault,
+                "The request of action '" + scope.Action + "' could not be described for review: " + exception.GetType().FullName + " was thrown.",
+                exception);
+            return await BlockAsync<TResult>(scope, fault).ConfigureAwait(false);
+        }
+
+        // The Escalation record comes first. When evidence is down (often the very reason for review) the ticket is
+        // still queued: a Pending ticket enables nothing, and every vote on it needs evidence of its own.
         EvidenceWrite write = await WriteAsync(
-                scope.ToRecord(EvidenceKind.Escalation, outage, "Queued for review as ticket '" + ticket.Id + "'.", _timeProvider.GetUtcNow()),
+                scope.ToRecord(EvidenceKind.Escalation, refusal, "Escalated for review as ticket '" + request.TicketId + "' (request digest " + request.RequestDigest + ").", _timeProvider.GetUtcNow()),
                 CancellationToken.None)
             .ConfigureAwait(false);
-        return Blocked<TResult>(scope, outage, write, ticket);
+        if (write.IsUnencodable)
+        {
+            return await BlockAsync<TResult>(scope, Unencodable(scope, write.Failure)).ConfigureAwait(false);
+        }
+
+        ReviewTicket? ticket = await TryEnqueueAsync(queue, request, call.CancellationToken).ConfigureAwait(false);
+        return ticket is null
+            ? await BlockAsync<TResult>(scope, refusal).ConfigureAwait(false)
+            : Blocked<TResult>(scope, refusal, write, ticket);
     }
+
+    private ReviewRequest DescribeRequest<TContext>(ExecutionScope scope, GateDecision refusal, GuardedAction<TContext> action, TContext context)
+    {
+        string? requester = action.Requester?.Invoke(context);
+        (string description, string digest) = RequestDescription.Create(
+            scope.Action,
+            requester,
+            scope.Subject,
+            Materialize(action.Gate.Pins),
+            action.RequestFacts?.Invoke(context));
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        return new ReviewRequest
+        {
+            TicketId = ExecutionIds.New(_timeProvider),
+            Action = scope.Action,
+            Decision = refusal,
+            ExecutionId = scope.ExecutionId,
+            TraceId = scope.TraceId,
+            RequestedAt = now,
+            ExpiresAt = now + (_catalog.GetApprovalRule(scope.Action)?.TimeToLive ?? ApprovalRule.DefaultTimeToLive),
+            Requester = requester,
+            Subject = scope.Subject,
+            Pins = scope.Pins,
+            RequestDescription = description,
+            RequestDigest = digest,
+        };
+    }
+
+    private GateDecision MandatoryReview(string action) => GateDecision.Indeterminate(
+        GateName,
+        GateCodes.EscalatedForReview,
+        "The action '" + action + "' always needs approval (" + _catalog.GetApprovalRule(action) + ").");
 
     private static string? TryDescribe<TContext>(GuardedAction<TContext> action, TContext context)
     {

@@ -25,6 +25,7 @@ public sealed partial class EvidenceFirstExecutor
     private readonly IEvidenceSink _sink;
     private readonly ActionCatalog _catalog;
     private readonly IReviewQueue? _reviewQueue;
+    private readonly IReviewerDirectory? _reviewerDirectory;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _evidenceWriteTimeout;
     private readonly DeadlinePool _deadlines;
@@ -56,6 +57,7 @@ public sealed partial class EvidenceFirstExecutor
         _sink = evidenceSink;
         _catalog = options.Catalog;
         _reviewQueue = options.ReviewQueue;
+        _reviewerDirectory = options.ReviewerDirectory;
         _timeProvider = options.TimeProvider;
         _evidenceWriteTimeout = timeout;
         _deadlines = new DeadlinePool(_timeProvider);

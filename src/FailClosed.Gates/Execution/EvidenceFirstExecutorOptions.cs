@@ -14,9 +14,16 @@ public sealed class EvidenceFirstExecutorOptions
     /// <value><see cref="ActionCatalog.Empty"/> by default: lenient, every action <see cref="FailMode.Closed"/>.</value>
     public ActionCatalog Catalog { get; set; } = ActionCatalog.Empty;
 
-    /// <summary>Gets or sets the queue that receives requests blocked because their intent could not be recorded.</summary>
-    /// <value><see langword="null"/> by default: nothing is queued.</value>
+    /// <summary>
+    /// Gets or sets the queue that receives refused requests: those whose intent could not be recorded, those an
+    /// Indeterminate gate refused when the action has an approval rule, and those of actions that always need approval.
+    /// </summary>
+    /// <value><see langword="null"/> by default: nothing is queued, and an action that always needs approval is blocked.</value>
     public IReviewQueue? ReviewQueue { get; set; }
+
+    /// <summary>Gets or sets the directory the executor asks for a reviewer's roles when it counts an approval.</summary>
+    /// <value><see langword="null"/> by default: every approval is refused with <see cref="ApprovalRefusal.MissingRole"/>.</value>
+    public IReviewerDirectory? ReviewerDirectory { get; set; }
 
     /// <summary>Gets or sets the source of timestamps, deadlines and exemption expiry.</summary>
     /// <value><see cref="TimeProvider.System"/> by default.</value>

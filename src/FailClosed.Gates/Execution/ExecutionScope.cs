@@ -42,15 +42,4 @@ internal readonly struct ExecutionScope
         TraceId = TraceId,
         Detail = detail,
     };
-
-    public ReviewRequest ToReviewRequest(GateDecision decision, DateTimeOffset requestedAt) => new()
-    {
-        Action = Action,
-        Decision = decision,
-        ExecutionId = ExecutionId,
-        TraceId = TraceId,
-        RequestedAt = requestedAt,
-        Subject = Subject,
-        Pins = Pins,
-    };
 }

@@ -39,6 +39,22 @@ public sealed class GuardedAction<TContext>
     /// <summary>Gets the gate that must allow every execution.</summary>
     public Gate<TContext> Gate { get; }
 
+    /// <summary>
+    /// Gets the function that names who asked for an execution (an authenticated identity taken from the context, not
+    /// free text). A review ticket needs it: without a requester, self-approval cannot be excluded, so the ticket can
+    /// never be approved.
+    /// </summary>
+    /// <value><see langword="null"/> by default.</value>
+    public Func<TContext, string?>? Requester { get; init; }
+
+    /// <summary>
+    /// Gets the function that lists the facts of a request an approval is bound to (such as the invoice id, amount and
+    /// payee), as name/value pairs. They are part of the request digest and are stored in the review queue; keep
+    /// secrets out of them.
+    /// </summary>
+    /// <value><see langword="null"/> by default: only the action, requester, subject and pins are bound.</value>
+    public Func<TContext, IReadOnlyList<KeyValuePair<string, string>>>? RequestFacts { get; init; }
+
     /// <summary>Describes <paramref name="context"/> for evidence, without secrets.</summary>
     /// <param name="context">The context of one execution.</param>
     /// <returns>The subject, or <see langword="null"/> when the action has no describer.</returns>

@@ -19,7 +19,7 @@ internal sealed record Payment(string? ApproverId, decimal Amount, string Benefi
 
 internal sealed record PaymentRequest(string Role, decimal Amount);
 
-internal sealed record Invoice(string Id, decimal Amount, string Payee);
+internal sealed record Invoice(string Id, decimal Amount, string Payee, string RequestedBy = "rita@example.com");
 
 internal readonly record struct PaymentId(string Value);
 

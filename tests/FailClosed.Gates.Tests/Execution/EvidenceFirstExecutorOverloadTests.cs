@@ -182,7 +182,7 @@ public sealed class EvidenceFirstExecutorOverloadTests
     public async Task ExecuteOrThrowAsync_IntentOutageWithReviewQueue_CarriesTheTicket()
     {
         _f.Sink.For(EvidenceKind.Intent, SinkBehavior.Throw);
-        var queue = new InMemoryReviewQueue(_f.Clock);
+        var queue = new InMemoryReviewQueue();
 
         var exception = await Assert.ThrowsAsync<GateBlockedException>(async () => await _f.Create(reviewQueue: queue).ExecuteOrThrowAsync(
             ExecutorFixture.Action(Gate.Allow<int>("ok")),
@@ -191,6 +191,6 @@ public sealed class EvidenceFirstExecutorOverloadTests
 
         Assert.Equal(GateCodes.EvidenceUnavailable, exception.Code);
         Assert.Same(Assert.Single(queue.Tickets), exception.ReviewTicket);
-        Assert.Contains("review-000001", exception.Message, StringComparison.Ordinal);
+        Assert.Contains(exception.ReviewTicket!.Id, exception.Message, StringComparison.Ordinal);
     }
 }

@@ -324,7 +324,7 @@ public sealed class EvidenceFirstExecutorTests
     public async Task ExecuteAsync_IntentWriteFailsWithReviewQueue_QueuesAndRecordsEscalation()
     {
         _f.Sink.For(EvidenceKind.Intent, SinkBehavior.Throw);
-        var queue = new InMemoryReviewQueue(_f.Clock);
+        var queue = new InMemoryReviewQueue();
 
         GuardedResult<int> result = await _f.RunAsync(_f.Create(reviewQueue: queue), ExecutorFixture.Action(Gate.Allow<int>("ok")));
 
@@ -332,11 +332,12 @@ public sealed class EvidenceFirstExecutorTests
         Assert.Equal(GateCodes.EvidenceUnavailable, result.Decision.Code);
         ReviewTicket ticket = Assert.Single(queue.Tickets);
         Assert.Same(ticket, result.ReviewTicket);
-        ReviewRequest request = Assert.Single(queue.Requests);
-        Assert.Equal("invoice.approve", request.Action);
-        Assert.Equal("invoice INV-21", request.Subject);
-        Assert.Equal(result.ExecutionId, request.ExecutionId);
-        Assert.Equal(GateCodes.EvidenceUnavailable, request.Decision.Code);
+        Assert.Equal("invoice.approve", ticket.Action);
+        Assert.Equal("invoice INV-21", ticket.Subject);
+        Assert.Equal(result.ExecutionId, ticket.ExecutionId);
+        Assert.Equal(GateCodes.EvidenceUnavailable, ticket.Decision.Code);
+        Assert.Equal(ReviewTicketState.Pending, ticket.State);
+        Assert.Equal(_f.Clock.GetUtcNow() + ApprovalRule.DefaultTimeToLive, ticket.ExpiresAt);
         EvidenceRecord escalation = Assert.Single(_f.Sink.Records);
         Assert.Equal(EvidenceKind.Escalation, escalation.Kind);
         Assert.Contains(ticket.Id, escalation.Detail, StringComparison.Ordinal);
@@ -354,7 +355,7 @@ public sealed class EvidenceFirstExecutorTests
         Assert.Equal(0, _f.Probe.Runs);
         Assert.Equal(GateCodes.EvidenceUnavailable, result.Decision.Code);
         Assert.Null(result.ReviewTicket);
-        Assert.Equal(EvidenceKind.Decision, Assert.Single(_f.Sink.Records).Kind);
+        Assert.Equal([EvidenceKind.Escalation, EvidenceKind.Decision], _f.Sink.Records.Select(static r => r.Kind));
     }
 
     [Fact]
@@ -378,17 +379,17 @@ public sealed class EvidenceFirstExecutorTests
         Assert.Equal(GateCodes.EvidenceUnavailable, result.Decision.Code);
         Assert.Null(result.ReviewTicket);
         Assert.True(queue.Token.IsCancellationRequested);
-        Assert.Equal(EvidenceKind.Decision, Assert.Single(_f.Sink.Records).Kind);
+        Assert.Equal([EvidenceKind.Escalation, EvidenceKind.Decision], _f.Sink.Records.Select(static r => r.Kind));
     }
 
     [Fact]
     public async Task ExecuteAsync_Allowed_DoesNotQueueForReview()
     {
-        var queue = new InMemoryReviewQueue(_f.Clock);
+        var queue = new InMemoryReviewQueue();
 
         await _f.RunAsync(_f.Create(reviewQueue: queue), ExecutorFixture.Action(Gate.Allow<int>("ok")));
 
-        Assert.Empty(queue.Requests);
+        Assert.Empty(queue.Tickets);
     }
 
     [Fact]
@@ -616,11 +617,23 @@ public sealed class EvidenceFirstExecutorTests
             Entered.Release();
             return new ValueTask<ReviewTicket>(hang.Task);
         }
+
+        public ValueTask<ReviewTicket?> FindAsync(string ticketId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public ValueTask<IReadOnlyList<ReviewTicket>> ListAsync(ReviewTicketFilter filter, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public ValueTask<ReviewTicket> ApplyAsync(ReviewTransition transition, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 
     private sealed class ThrowingReviewQueue : IReviewQueue
     {
         public ValueTask<ReviewTicket> EnqueueAsync(ReviewRequest request, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("The queue is down.");
+
+        public ValueTask<ReviewTicket?> FindAsync(string ticketId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public ValueTask<IReadOnlyList<ReviewTicket>> ListAsync(ReviewTicketFilter filter, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public ValueTask<ReviewTicket> ApplyAsync(ReviewTransition transition, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -72,7 +72,7 @@ public sealed class EvidenceFirstExecutorUnencodableTests
     [Fact]
     public async Task ExecuteAsync_ClosedActionAndOversizedSubject_BlocksWithFaultAndQueuesNoReview()
     {
-        var queue = new InMemoryReviewQueue(_clock);
+        var queue = new InMemoryReviewQueue();
         GuardedAction<int> action = new(Name, Gate.Allow<int>("ok"), static _ => new string('<', 12_000));
 
         GuardedResult<int> result = await RunAsync(ActionCatalog.Empty, action, queue);
