@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace FailClosed.Gates.Analyzers.Tests.TestUtilities;
+
+/// <summary>
+/// Runs an analyzer (and a code fix) over C# source with <c>{|FCG0001:...|}</c> markup for the expected spans.
+/// </summary>
+/// <remarks>
+/// Hermetic: the test compilations reference the running .NET runtime and the built FailClosed.Gates assembly,
+/// never reference packs downloaded from a feed.
+/// </remarks>
+internal static class Verifier<TAnalyzer>
+    where TAnalyzer : DiagnosticAnalyzer, new()
+{
+    /// <summary>The usings every test source starts with, so cases read like user code.</summary>
+    public const string Usings = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using FailClosed.Gates;
+
+        """;
+
+    /// <summary>Asserts that the analyzer reports exactly the marked spans.</summary>
+    public static Task AnalyzeAsync(string source, string? editorConfig = null)
+    {
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = Usings + source };
+        Configure(test, editorConfig);
+        return test.RunAsync();
+    }
+
+    /// <summary>Asserts the marked spans, and that applying every fix turns <paramref name="source"/> into <paramref name="fixedSource"/>.</summary>
+    public static Task FixAsync<TFix>(string source, string fixedSource)
+        where TFix : CodeFixProvider, new()
+    {
+        var test = new CSharpCodeFixTest<TAnalyzer, TFix, DefaultVerifier>
+        {
+            TestCode = Usings + source,
+            FixedCode = Usings + fixedSource,
+        };
+        Configure(test, editorConfig: null);
+        return test.RunAsync();
+    }
+
+    private static void Configure(AnalyzerTest<DefaultVerifier> test, string? editorConfig)
+    {
+        test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
+        test.TestState.AdditionalReferences.AddRange(References.Value);
+        if (editorConfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig + "\n"));
+        }
+    }
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(static () =>
+    {
+        string runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        return [.. Directory.EnumerateFiles(runtime, "*.dll")
+            .Where(static p => IsManaged(p))
+            .Append(typeof(GateDecision).Assembly.Location)
+            .Select(static p => (MetadataReference)MetadataReference.CreateFromFile(p))];
+    });
+
+    private static bool IsManaged(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        using var reader = new System.Reflection.PortableExecutable.PEReader(stream);
+        return reader.HasMetadata;
+    }
+}
