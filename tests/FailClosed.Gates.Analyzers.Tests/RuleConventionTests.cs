@@ -79,6 +79,15 @@ public sealed partial class RuleConventionTests
         Assert.All(fixes.SelectMany(static f => f.FixableDiagnosticIds), static id => Assert.Contains(Descriptors, d => d.Id == id));
     }
 
+    [Fact]
+    public void Analyzers_ReferenceRoslyn48_SoOlderSdksAndIdesLoadThem()
+    {
+        AssemblyName roslyn = typeof(DiagnosticIds).Assembly.GetReferencedAssemblies().Single(static a => a.Name == "Microsoft.CodeAnalysis");
+
+        Assert.Equal(new Version(4, 8, 0, 0), roslyn.Version);
+        Assert.Equal(".NETStandard,Version=v2.0", typeof(DiagnosticIds).Assembly.GetCustomAttribute<System.Runtime.Versioning.TargetFrameworkAttribute>()?.FrameworkName);
+    }
+
     [GeneratedRegex("^FCG[0-9]{4}$")]
     private static partial Regex IdPattern();
 }

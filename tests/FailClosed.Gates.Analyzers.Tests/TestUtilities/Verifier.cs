@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -49,27 +47,12 @@ internal static class Verifier<TAnalyzer>
 
     private static void Configure(AnalyzerTest<DefaultVerifier> test, string? editorConfig)
     {
+        // No reference pack: the runtime's own assemblies stand in for it (see TestReferences).
         test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
-        test.TestState.AdditionalReferences.AddRange(References.Value);
+        test.TestState.AdditionalReferences.AddRange(TestReferences.All);
         if (editorConfig is not null)
         {
             test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig + "\n"));
         }
-    }
-
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(static () =>
-    {
-        string runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        return [.. Directory.EnumerateFiles(runtime, "*.dll")
-            .Where(static p => IsManaged(p))
-            .Append(typeof(GateDecision).Assembly.Location)
-            .Select(static p => (MetadataReference)MetadataReference.CreateFromFile(p))];
-    });
-
-    private static bool IsManaged(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        using var reader = new System.Reflection.PortableExecutable.PEReader(stream);
-        return reader.HasMetadata;
     }
 }
