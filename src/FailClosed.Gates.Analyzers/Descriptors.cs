@@ -23,7 +23,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LeakyVerdictComparison = Rule(
         DiagnosticIds.LeakyVerdictComparison,
         "Do not compare verdicts in a way that lets Indeterminate through",
-        "'{0}' lets {1} take the allow path; use '{2}', which only Allow passes");
+        "'{0}' lets {1} take the allow path; use '{2}', so that only Allow proceeds");
 
     internal static readonly DiagnosticDescriptor VerdictSwitchDefaultAllows = Rule(
         DiagnosticIds.VerdictSwitchDefaultAllows,
@@ -43,7 +43,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor DistantFailOpenReview = Rule(
         DiagnosticIds.DistantFailOpenReview,
         "Review a fail-open exemption within a year",
-        "This fail-open exemption is reviewed {0}, more than a year away; an exemption nobody reviews that long is a standing fail-open, so set a review date within a year");
+        "This fail-open exemption is up for review {0}, more than a year away; an exemption nobody reviews that long is a standing fail-open, so set a review date within a year");
 
     internal static readonly DiagnosticDescriptor UnjustifiedFailOpen = Rule(
         DiagnosticIds.UnjustifiedFailOpen,

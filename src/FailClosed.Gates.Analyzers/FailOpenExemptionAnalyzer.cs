@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.CodeAnalysis;
@@ -109,7 +110,7 @@ public sealed class FailOpenExemptionAnalyzer : DiagnosticAnalyzer
 
             case IFieldReferenceOperation { Field.Name: "MaxValue" } field when IsDateType(field.Field.ContainingType, symbols):
                 date = DateTimeOffset.MaxValue;
-                description = "never";
+                description = "at " + field.Field.ContainingType.Name + ".MaxValue";
                 return true;
 
             case IInvocationOperation { TargetMethod.Name: "Parse" or "ParseExact", Arguments.Length: > 0 } parse
@@ -155,12 +156,11 @@ public sealed class FailOpenExemptionAnalyzer : DiagnosticAnalyzer
     private static bool TryConstruct(IObjectCreationOperation creation, out DateTimeOffset date)
     {
         date = default;
-        int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+        var parts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (IArgumentOperation argument in creation.Arguments)
         {
             string? name = argument.Parameter?.Name;
-            bool isPart = name is "year" or "month" or "day" or "hour" or "minute" or "second";
-            if (!isPart)
+            if (name is not ("year" or "month" or "day" or "hour" or "minute" or "second"))
             {
                 continue; // an offset, milliseconds or a calendar do not move a date by a year
             }
@@ -170,25 +170,17 @@ public sealed class FailOpenExemptionAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
-            switch (name)
-            {
-                case "year": year = value; break;
-                case "month": month = value; break;
-                case "day": day = value; break;
-                case "hour": hour = value; break;
-                case "minute": minute = value; break;
-                default: second = value; break;
-            }
+            parts[name] = value;
         }
 
-        if (year == 0)
+        if (!parts.TryGetValue("year", out int year) || !parts.TryGetValue("month", out int month) || !parts.TryGetValue("day", out int day))
         {
             return false;
         }
 
         try
         {
-            date = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero);
+            date = new DateTimeOffset(year, month, day, Part(parts, "hour"), Part(parts, "minute"), Part(parts, "second"), TimeSpan.Zero);
             return true;
         }
         catch (ArgumentOutOfRangeException)
@@ -196,4 +188,6 @@ public sealed class FailOpenExemptionAnalyzer : DiagnosticAnalyzer
             return false;
         }
     }
+
+    private static int Part(Dictionary<string, int> parts, string name) => parts.TryGetValue(name, out int value) ? value : 0;
 }

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis.Testing;
 using Verify = FailClosed.Gates.Analyzers.Tests.TestUtilities.Verifier<FailClosed.Gates.Analyzers.FailOpenExemptionAnalyzer>;
 
 namespace FailClosed.Gates.Analyzers.Tests;
@@ -32,6 +33,21 @@ public sealed class FailOpenExemptionAnalyzerTests
         }
         """,
         ReferenceDate);
+
+    [Fact]
+    public Task Message_SaysWhenTheReviewIs() => Verify.AnalyzeAsync(
+        """
+        class C
+        {
+            static readonly FailMode A = FailMode.Open("Refunds must not wait for the screening vendor.", {|#0:new DateTimeOffset(2030, 2, 3, 4, 5, 6, TimeSpan.FromHours(2))|});
+            static FailMode M(TimeProvider time) => FailMode.Open("Refunds must not wait for the screening vendor.", {|#1:time.GetUtcNow().AddMonths(18)|});
+            static readonly FailMode B = FailMode.Open("Refunds must not wait for the screening vendor.", {|#2:DateTimeOffset.MaxValue|});
+        }
+        """,
+        ReferenceDate,
+        new DiagnosticResult(Descriptors.DistantFailOpenReview).WithLocation(0).WithArguments("on 2030-02-03"),
+        new DiagnosticResult(Descriptors.DistantFailOpenReview).WithLocation(1).WithArguments("18 months from now"),
+        new DiagnosticResult(Descriptors.DistantFailOpenReview).WithLocation(2).WithArguments("at DateTimeOffset.MaxValue"));
 
     [Fact]
     public Task ReviewDateWithinAYearOrUnknown_NoDiagnostic() => Verify.AnalyzeAsync(

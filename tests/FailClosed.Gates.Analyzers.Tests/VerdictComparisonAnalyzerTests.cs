@@ -1,4 +1,5 @@
 using FailClosed.Gates.Analyzers.CodeFixes;
+using Microsoft.CodeAnalysis.Testing;
 using Verify = FailClosed.Gates.Analyzers.Tests.TestUtilities.Verifier<FailClosed.Gates.Analyzers.VerdictComparisonAnalyzer>;
 
 namespace FailClosed.Gates.Analyzers.Tests;
@@ -145,6 +146,18 @@ public sealed class VerdictComparisonAnalyzerTests
             void Run() { }
         }
         """);
+
+    [Fact]
+    public Task Message_NamesTheComparisonTheLeakedVerdictAndTheReplacement() => Verify.AnalyzeAsync(
+        """
+        class C
+        {
+            static bool Proceed(GateDecision decision) => {|#0:decision.Verdict != Verdict.Indeterminate|};
+        }
+        """,
+        editorConfig: null,
+        new DiagnosticResult(Descriptors.LeakyVerdictComparison).WithLocation(0).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations)
+            .WithArguments("decision.Verdict != Verdict.Indeterminate", "Deny", "decision.IsAllowed"));
 
     [Fact]
     public Task BooleanMember_AnsweringMayProceed_Reports() => Verify.AnalyzeAsync("""

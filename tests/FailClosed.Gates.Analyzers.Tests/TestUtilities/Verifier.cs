@@ -25,9 +25,13 @@ internal static class Verifier<TAnalyzer>
         """;
 
     /// <summary>Asserts that the analyzer reports exactly the marked spans.</summary>
-    public static Task AnalyzeAsync(string source, string? editorConfig = null)
+    public static Task AnalyzeAsync(string source, string? editorConfig = null) => AnalyzeAsync(source, editorConfig, []);
+
+    /// <summary>Asserts the marked spans plus <paramref name="expected"/> (for <c>{|#0:...|}</c> locations with message arguments).</summary>
+    public static Task AnalyzeAsync(string source, string? editorConfig, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = Usings + source };
+        test.ExpectedDiagnostics.AddRange(expected);
         Configure(test, editorConfig);
         return test.RunAsync();
     }
