@@ -53,7 +53,7 @@ public sealed class ActionCatalogTests
     {
         ActionCatalogBuilder builder = ActionCatalog.CreateBuilder().AddClosed("a");
 
-        var exception = Assert.Throws<ArgumentException>(() => builder.Add("a", FailMode.Open("x", ReviewBy)));
+        var exception = Assert.Throws<ArgumentException>(() => builder.Add("a", FailMode.Open("Telemetry may be lost while the collector is down.", ReviewBy)));
 
         Assert.Contains("'a'", exception.Message, StringComparison.Ordinal);
     }
@@ -115,7 +115,7 @@ public sealed class ActionCatalogTests
     [Fact]
     public void ToMarkdown_AfterTheReviewDate_ShowsTheExemptionExpired()
     {
-        ActionCatalog catalog = ActionCatalog.CreateBuilder().Add("telemetry.flush", FailMode.Open("x", ReviewBy)).Build();
+        ActionCatalog catalog = ActionCatalog.CreateBuilder().Add("telemetry.flush", FailMode.Open("Telemetry may be lost while the collector is down.", ReviewBy)).Build();
 
         Assert.Contains("| expired: counts as closed |", catalog.ToMarkdown(ReviewBy), StringComparison.Ordinal);
         Assert.StartsWith("Lenient catalog", catalog.ToMarkdown(ReviewBy), StringComparison.Ordinal);

@@ -89,7 +89,7 @@ public sealed class EvidenceFirstExecutorCancellationTests
         EvidenceFirstExecutor executor = _f.Create();
         CancellationToken seen = default;
 
-        await Assert.ThrowsAsync<OperationCanceledException>(async () => await executor.ExecuteAsync(
+        await Assert.ThrowsAsync<OperationCanceledException>(async () => _ = await executor.ExecuteAsync(
             ExecutorFixture.Action(Gate.Allow<int>("ok")),
             21,
             async (_, ct) =>
@@ -113,7 +113,7 @@ public sealed class EvidenceFirstExecutorCancellationTests
         using var cts = new CancellationTokenSource();
         EvidenceFirstExecutor executor = _f.Create();
         GuardedAction<int> action = ExecutorFixture.Action(Gate.Allow<int>("ok"));
-        await _f.RunAsync(executor, action, cancellationToken: cts.Token);
+        _ = await _f.RunAsync(executor, action, cancellationToken: cts.Token);
         await cts.CancelAsync();
 
         GuardedResult<int> result = await _f.RunAsync(executor, action);

@@ -14,6 +14,7 @@ public sealed class EvidenceFirstExecutorOverloadTests
             7,
             static (c, _) => new ValueTask<string>("ran " + c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
+        Assert.True(result.Executed);
         Assert.Equal("ran 7", result.Value);
     }
 
@@ -32,6 +33,7 @@ public sealed class EvidenceFirstExecutorOverloadTests
                 return new ValueTask<int>(c + 1);
             });
 
+        Assert.True(result.Executed);
         Assert.Equal(8, result.Value);
         Assert.Equal([(7, "s")], calls);
     }
@@ -95,7 +97,7 @@ public sealed class EvidenceFirstExecutorOverloadTests
     [Fact]
     public async Task ExecuteAsync_VoidSideEffectThrows_Rethrows()
     {
-        await Assert.ThrowsAsync<TimeoutException>(async () => await _f.Create().ExecuteAsync(
+        await Assert.ThrowsAsync<TimeoutException>(async () => _ = await _f.Create().ExecuteAsync(
             ExecutorFixture.Action(Gate.Allow<int>("ok")),
             7,
             static (_, _) => ValueTask.FromException(new TimeoutException())));

@@ -121,7 +121,7 @@ public sealed class EvidenceFirstExecutorTests
     {
         var pinned = new PinnedAllowGate("pinned", [ApprovalPin]);
 
-        await _f.RunAsync(_f.Create(), ExecutorFixture.Action(pinned));
+        _ = await _f.RunAsync(_f.Create(), ExecutorFixture.Action(pinned));
 
         Assert.All(_f.Sink.Records, record => Assert.Equal([ApprovalPin], record.Pins));
     }
@@ -131,7 +131,7 @@ public sealed class EvidenceFirstExecutorTests
     {
         var pinned = new PinnedAllowGate("pinned", [ApprovalPin], decisionPin: LimitsPin);
 
-        await _f.RunAsync(_f.Create(), ExecutorFixture.Action(pinned));
+        _ = await _f.RunAsync(_f.Create(), ExecutorFixture.Action(pinned));
 
         Assert.All(_f.Sink.Records, record => Assert.Equal([ApprovalPin, LimitsPin], record.Pins));
     }
@@ -141,7 +141,7 @@ public sealed class EvidenceFirstExecutorTests
     {
         var pinned = new PinnedAllowGate("pinned", [ApprovalPin], decisionPin: ApprovalPin);
 
-        await _f.RunAsync(_f.Create(), ExecutorFixture.Action(pinned));
+        _ = await _f.RunAsync(_f.Create(), ExecutorFixture.Action(pinned));
 
         Assert.All(_f.Sink.Records, record => Assert.Equal([ApprovalPin], record.Pins));
     }
@@ -387,7 +387,7 @@ public sealed class EvidenceFirstExecutorTests
     {
         var queue = new InMemoryReviewQueue();
 
-        await _f.RunAsync(_f.Create(reviewQueue: queue), ExecutorFixture.Action(Gate.Allow<int>("ok")));
+        _ = await _f.RunAsync(_f.Create(reviewQueue: queue), ExecutorFixture.Action(Gate.Allow<int>("ok")));
 
         Assert.Empty(queue.Tickets);
     }
@@ -399,7 +399,7 @@ public sealed class EvidenceFirstExecutorTests
         GuardedAction<int> action = ExecutorFixture.Action(Gate.Allow<int>("ok"));
 
         InvalidOperationException thrown = await Assert.ThrowsAsync<InvalidOperationException>(
-            async () => await executor.ExecuteAsync(action, 21, static (_, _) => ThrowingSideEffectAsync()));
+            async () => _ = await executor.ExecuteAsync(action, 21, static (_, _) => ThrowingSideEffectAsync()));
 
         Assert.Equal(ScriptedEvidenceSink.SecretMessage, thrown.Message);
         Assert.Contains(nameof(ThrowingSideEffectAsync), thrown.StackTrace, StringComparison.Ordinal);
@@ -416,7 +416,7 @@ public sealed class EvidenceFirstExecutorTests
         var boom = new FormatException("bad");
 
         FormatException thrown = await Assert.ThrowsAsync<FormatException>(
-            async () => await executor.ExecuteAsync<int, FormatException, int>(ExecutorFixture.Action(Gate.Allow<int>("ok")), 1, boom, static (_, e, _) => throw e));
+            async () => _ = await executor.ExecuteAsync<int, FormatException, int>(ExecutorFixture.Action(Gate.Allow<int>("ok")), 1, boom, static (_, e, _) => throw e));
 
         Assert.Same(boom, thrown);
         Assert.Equal("Threw System.FormatException", _f.Sink.Records[1].Detail);
@@ -509,7 +509,7 @@ public sealed class EvidenceFirstExecutorTests
 
         for (int i = 0; i < 50; i++)
         {
-            await _f.RunAsync(executor, action);
+            _ = await _f.RunAsync(executor, action);
         }
 
         Assert.Equal(100, _f.Sink.Records.Count);
@@ -522,7 +522,7 @@ public sealed class EvidenceFirstExecutorTests
         EvidenceFirstExecutor executor = _f.Create();
         GuardedAction<int> action = ExecutorFixture.Action(Gate.Allow<int>("ok"));
         _f.Sink.Always(SinkBehavior.Hang);
-        await _f.RunAsync(executor, action);
+        _ = await _f.RunAsync(executor, action);
         _f.Sink.Always(SinkBehavior.Ok);
 
         GuardedResult<int> result = await _f.RunAsync(executor, action);
@@ -580,9 +580,9 @@ public sealed class EvidenceFirstExecutorTests
         EvidenceFirstExecutor executor = _f.Create();
         GuardedAction<int> action = ExecutorFixture.Action(Gate.Allow<int>("ok"));
 
-        await Assert.ThrowsAsync<ArgumentNullException>(async () => await executor.ExecuteAsync<int, int>(null!, 1, static (_, _) => default));
-        await Assert.ThrowsAsync<ArgumentNullException>(async () => await executor.ExecuteAsync(action, 1, (Func<int, CancellationToken, ValueTask<int>>)null!));
-        await Assert.ThrowsAsync<ArgumentNullException>(async () => await executor.ExecuteAsync(action, 1, (Func<int, CancellationToken, ValueTask>)null!));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => _ = await executor.ExecuteAsync<int, int>(null!, 1, static (_, _) => default));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => _ = await executor.ExecuteAsync(action, 1, (Func<int, CancellationToken, ValueTask<int>>)null!));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => _ = await executor.ExecuteAsync(action, 1, (Func<int, CancellationToken, ValueTask>)null!));
         await Assert.ThrowsAsync<ArgumentNullException>(async () => await executor.ExecuteOrThrowAsync(action, 1, 2, (Func<int, int, CancellationToken, ValueTask>)null!));
     }
 

@@ -76,7 +76,7 @@ public sealed class AllocationTests
         Gate<int> gate = Gate.Cached(Gate.Require<int>("even", static x => x % 2 == 0), TimeSpan.FromHours(1), static (int x) => x % 4);
         for (int i = 0; i < 1_000; i++)
         {
-            gate.Decide(i);
+            _ = gate.Decide(i);
         }
 
         long before = GC.GetAllocatedBytesForCurrentThread();

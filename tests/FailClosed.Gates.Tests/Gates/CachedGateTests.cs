@@ -25,7 +25,7 @@ public sealed class CachedGateTests
     {
         Gate<int> gate = Cached();
 
-        gate.Decide(1);
+        _ = gate.Decide(1);
         _next = GateDecision.Deny("source");
         _time.Advance(TimeSpan.FromSeconds(9));
         GateDecision decision = gate.Decide(1);
@@ -39,7 +39,7 @@ public sealed class CachedGateTests
     {
         Gate<int> gate = Cached();
 
-        gate.Decide(1);
+        _ = gate.Decide(1);
         _next = GateDecision.Deny("source");
         _time.Advance(TimeSpan.FromSeconds(10));
         GateDecision decision = gate.Decide(1);
@@ -53,7 +53,7 @@ public sealed class CachedGateTests
     {
         Gate<int> gate = Cached();
 
-        gate.Decide(1);
+        _ = gate.Decide(1);
         _next = GateDecision.Indeterminate("source", GateCodes.Timeout);
         _time.Advance(TimeSpan.FromSeconds(11));
         GateDecision decision = gate.Decide(1);
@@ -69,7 +69,7 @@ public sealed class CachedGateTests
         Gate<int> gate = Cached();
         _next = GateDecision.Indeterminate("source", GateCodes.Fault);
 
-        gate.Decide(1);
+        _ = gate.Decide(1);
         _next = GateDecision.Allow("source");
         GateDecision decision = gate.Decide(1);
 
@@ -82,9 +82,9 @@ public sealed class CachedGateTests
     {
         Gate<int> gate = Cached();
 
-        gate.Decide(1);
+        _ = gate.Decide(1);
         _time.SetUtcNow(_time.GetUtcNow() - TimeSpan.FromSeconds(1));
-        gate.Decide(1);
+        _ = gate.Decide(1);
 
         Assert.Equal(2, _calls);
     }
@@ -94,7 +94,7 @@ public sealed class CachedGateTests
     {
         Gate<int> gate = Cached();
 
-        gate.Decide(1);
+        _ = gate.Decide(1);
         _next = GateDecision.Deny("source");
 
         Assert.Equal(Verdict.Deny, gate.Decide(2).Verdict);
@@ -106,10 +106,10 @@ public sealed class CachedGateTests
     {
         Gate<int> gate = Gate.Cached(Source(), TimeSpan.FromSeconds(10), (int x) => x, _time, maxEntries: 2);
 
-        gate.Decide(1);
-        gate.Decide(2);
-        gate.Decide(3);
-        gate.Decide(3);
+        _ = gate.Decide(1);
+        _ = gate.Decide(2);
+        _ = gate.Decide(3);
+        _ = gate.Decide(3);
 
         Assert.Equal(4, _calls);
         Assert.Equal(2, ((CachedGate<int, int>)gate).Count);
@@ -120,10 +120,10 @@ public sealed class CachedGateTests
     {
         Gate<int> gate = Gate.Cached(Source(), TimeSpan.FromSeconds(10), (int x) => x, _time, maxEntries: 1);
 
-        gate.Decide(1);
+        _ = gate.Decide(1);
         _time.Advance(TimeSpan.FromSeconds(10));
-        gate.Decide(2);
-        gate.Decide(2);
+        _ = gate.Decide(2);
+        _ = gate.Decide(2);
 
         Assert.Equal(2, _calls);
     }

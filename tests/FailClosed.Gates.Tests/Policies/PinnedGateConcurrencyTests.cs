@@ -132,10 +132,10 @@ public sealed class PinnedGateConcurrencyTests
         ValueTask<GateDecision> a = gate.EvaluateAsync(PolicyTestData.Allowed, first.Token);
         ValueTask<GateDecision> b = gate.EvaluateAsync(PolicyTestData.Allowed, second.Token);
         await first.CancelAsync();
-        await a;
+        _ = await a;
         int canceledAfterFirst = source.CanceledLoads;
         await second.CancelAsync();
-        await b;
+        _ = await b;
         await WaitUntilAsync(() => source.CanceledLoads == 1);
 
         Assert.Equal(0, canceledAfterFirst);

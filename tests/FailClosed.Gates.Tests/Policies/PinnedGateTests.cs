@@ -198,7 +198,7 @@ public sealed class PinnedGateTests
         InMemoryPolicySource source = PolicyTestData.SourceWithPolicy();
         var scripted = new ScriptedPolicySource(source);
         Gate<PaymentRequest> gate = PolicyTestData.PinnedGate(scripted);
-        await gate.EvaluateAsync(PolicyTestData.Allowed);
+        _ = await gate.EvaluateAsync(PolicyTestData.Allowed);
 
         source.Publish(PolicyTestData.Name, PolicyTestData.Version, Encoding.UTF8.GetBytes("""{ "roles": [] }"""));
         GateDecision decision = await gate.EvaluateAsync(PolicyTestData.Allowed);
@@ -250,7 +250,7 @@ public sealed class PinnedGateTests
             return Gate.Allow<PaymentRequest>("compiled");
         });
 
-        await gate.EvaluateAsync(PolicyTestData.Allowed);
+        _ = await gate.EvaluateAsync(PolicyTestData.Allowed);
 
         Assert.NotNull(seen);
         Assert.Equal(Pin, seen.Pin);
@@ -318,7 +318,7 @@ public sealed class PinnedGateTests
         await canceled.CancelAsync();
 
         GateDecision beforeLoad = await gate.EvaluateAsync(PolicyTestData.Allowed, canceled.Token);
-        await gate.EvaluateAsync(PolicyTestData.Allowed);
+        _ = await gate.EvaluateAsync(PolicyTestData.Allowed);
         GateDecision afterLoad = await gate.EvaluateAsync(PolicyTestData.Allowed, canceled.Token);
 
         AssertBlocked(beforeLoad, GateCodes.Canceled, "canceled");
