@@ -75,8 +75,8 @@ internal sealed class GateEndpointFilter<TContext>
     private async ValueTask<object?> BlockedAsync(HttpContext httpContext, string action, GuardedResult<object?> result)
     {
         GateDecision decision = result.Decision;
-        string executionId = GuardedResults.ExecutionId(result);
-        string? ticketId = GuardedResults.ReviewTicketId(result);
+        string executionId = result.ExecutionId;
+        string? ticketId = result.ReviewTicket?.Id;
         int status = GateProblemDetails.StatusCodeFor(decision);
         _logger.EndpointBlocked(action, httpContext.GetEndpoint()?.DisplayName, status, decision.Verdict, decision.Code, decision.Gate, executionId);
 

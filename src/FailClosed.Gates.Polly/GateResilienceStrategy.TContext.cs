@@ -73,7 +73,7 @@ internal sealed class GateResilienceStrategy<TContext> : ResilienceStrategy
             return result.Value;
         }
 
-        var exception = new GateBlockedException(_action.Name, result.Decision, result.CorrelationId, result.ReviewTicket);
+        var exception = new GateBlockedException(_action.Name, result.Decision, result.ExecutionId, result.TraceId, result.ReviewTicket);
         var args = new OnGateBlockedArguments(context, exception);
         Outcome<TResult> blocked = Outcome.FromException<TResult>(exception);
         _telemetry.Report(new ResilienceEvent(ResilienceEventSeverity.Error, GateStrategyConstants.OnGateBlockedEvent), context, blocked, args);

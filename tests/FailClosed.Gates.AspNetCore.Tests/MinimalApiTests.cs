@@ -89,7 +89,7 @@ public sealed class MinimalApiTests
         Assert.Equal("under-limit", body["gate"]);
         EvidenceRecord decision = Assert.Single(app.Sink.Records);
         Assert.Equal(EvidenceKind.Decision, decision.Kind);
-        Assert.Equal(decision.CorrelationId, body["executionId"]);
+        Assert.Equal(decision.ExecutionId, body["executionId"]);
         Assert.False(body.Has("reviewTicketId"));
         Assert.DoesNotContain(Secret, body.Text, StringComparison.Ordinal);
         Assert.False(response.Headers.Contains("Retry-After"));
@@ -147,7 +147,7 @@ public sealed class MinimalApiTests
         Assert.Equal(EvidenceFirstExecutor.GateName, body["gate"]);
         ReviewTicket ticket = Assert.Single(queue.Tickets);
         Assert.Equal(ticket.Id, body["reviewTicketId"]);
-        Assert.Equal(ticket.CorrelationId, body["executionId"]);
+        Assert.Equal(ticket.ExecutionId, body["executionId"]);
         Assert.DoesNotContain("disk is full", body.Text, StringComparison.Ordinal);
         Assert.Equal(0, _handlerCalls);
     }
@@ -293,7 +293,7 @@ public sealed class MinimalApiTests
         Assert.Equal("https://support.example/payments", body["support"]);
         Assert.Equal("403", body["status"]);
         Assert.Equal(GateCodes.Denied, body["code"]);
-        Assert.Equal(app.Sink.Records[0].CorrelationId, body["executionId"]);
+        Assert.Equal(app.Sink.Records[0].ExecutionId, body["executionId"]);
         Assert.Equal(0, _handlerCalls);
     }
 

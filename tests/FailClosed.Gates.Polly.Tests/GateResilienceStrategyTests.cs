@@ -46,7 +46,8 @@ public sealed class GateResilienceStrategyTests
         Assert.Equal(0, harness.Calls);
         EvidenceRecord decision = Assert.Single(harness.Sink.Records);
         Assert.Equal(EvidenceKind.Decision, decision.Kind);
-        Assert.Equal(decision.CorrelationId, blocked.CorrelationId);
+        Assert.Equal(decision.ExecutionId, blocked.ExecutionId);
+        Assert.Equal(decision.TraceId, blocked.TraceId);
     }
 
     [Fact]
