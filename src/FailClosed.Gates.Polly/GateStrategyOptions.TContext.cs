@@ -31,6 +31,7 @@ public sealed class GateStrategyOptions<TContext> : ResilienceStrategyOptions
     public Func<ResilienceContext, TContext>? ContextFactory { get; set; }
 
     /// <summary>Gets or sets a callback invoked after a block is reported to telemetry and before the execution ends.</summary>
-    /// <value><see langword="null"/> by default. It cannot turn a block into a success: the outcome is fixed before it runs.</value>
+    /// <value><see langword="null"/> by default. It cannot turn a block into a success: the outcome is fixed before it runs.
+    /// An exception it throws propagates, as one from Polly's own <c>On*</c> callbacks does; the callback is still never reached.</value>
     public Func<OnGateBlockedArguments, ValueTask>? OnBlocked { get; set; }
 }

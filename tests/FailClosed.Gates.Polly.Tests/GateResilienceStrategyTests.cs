@@ -192,6 +192,20 @@ public sealed class GateResilienceStrategyTests
     }
 
     [Fact]
+    public async Task AddGate_OnBlockedThrows_ThePipelineFailsAndTheCallbackIsStillNeverReached()
+    {
+        var harness = new GateHarness();
+        GateStrategyOptions<Transfer> options = harness.Options(harness.LimitGate());
+        options.OnBlocked = static _ => throw new InvalidOperationException("notification bug");
+        ResiliencePipeline pipeline = new ResiliencePipelineBuilder().AddGate(options).Build();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.RunAsync(pipeline, Large));
+
+        Assert.Equal(0, harness.Calls);
+        Assert.Equal([EvidenceKind.Decision], harness.Kinds);
+    }
+
+    [Fact]
     public async Task AddGate_Blocked_ReportsOnGateBlockedThroughPollyTelemetry()
     {
         var harness = new GateHarness();
