@@ -54,6 +54,10 @@ public sealed class EvidenceFirstExecutorProvider
     /// <summary>The hosted journal the registration's executor appends to, or null when the application replaced the sink.</summary>
     internal HostedEvidenceJournal? GetHostedJournal(string name) => Resolve<IEvidenceSink>(_services, name) as HostedEvidenceJournal;
 
+    /// <summary>The statistics the registration's telemetry keeps for the health check.</summary>
+    internal ExecutionStatistics GetStatistics(string name) =>
+        Resolve<FailClosedGatesTelemetry>(_services, name)?.Statistics ?? new ExecutionStatistics();
+
     internal static T? Resolve<T>(IServiceProvider services, string name)
         where T : class =>
         name.Length == 0 ? services.GetService<T>() : services.GetKeyedService<T>(name);

@@ -1,5 +1,6 @@
 using FailClosed.Gates;
 using FailClosed.Gates.Extensions;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -89,6 +90,7 @@ public static class FailClosedGatesServiceCollectionExtensions
         services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FailClosedGatesOptions>, FailClosedGatesOptionsValidator>());
+        services.TryAddSingleton(static sp => new FailClosedGatesMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(static sp => new EvidenceFirstExecutorProvider(sp, sp.GetServices<FailClosedGatesRegistration>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FailClosedGatesHostedService>(
             static sp => new FailClosedGatesHostedService(sp.GetRequiredService<EvidenceFirstExecutorProvider>())));
@@ -118,6 +120,11 @@ public static class FailClosedGatesServiceCollectionExtensions
             services.TryAddKeyedSingleton<IPolicySource>(name, static (sp, key) => new FilePolicySource(RequirePolicyDirectory(Get(sp, (string)key!).Policies, (string)key!)));
         }
 
+        TryAdd(services, name, static (sp, _) => new FailClosedGatesTelemetry(
+            Logger(sp, "FailClosed.Gates.Executor"),
+            sp.GetRequiredService<FailClosedGatesMetrics>(),
+            new ExecutionStatistics(),
+            sp.GetRequiredService<TimeProvider>()));
         TryAdd(services, name, static (sp, name) => CreateExecutor(sp, name));
     }
 
@@ -133,6 +140,7 @@ public static class FailClosedGatesServiceCollectionExtensions
                 ReviewQueue = queue,
                 TimeProvider = sp.GetRequiredService<TimeProvider>(),
                 EvidenceWriteTimeout = options.Evidence.WriteTimeout,
+                Telemetry = EvidenceFirstExecutorProvider.Resolve<FailClosedGatesTelemetry>(sp, name),
             });
     }
 

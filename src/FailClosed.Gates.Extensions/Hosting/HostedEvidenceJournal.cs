@@ -273,7 +273,7 @@ public sealed class HostedEvidenceJournal : IEvidenceSink, IAsyncDisposable
         Verdict = Verdict.Indeterminate,
         Code = GateCodes.EvidenceUnavailable,
         Gate = GateName,
-        CorrelationId = "reopen-" + Guid.NewGuid().ToString("N"),
+        ExecutionId = Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString(),
         Detail = string.Create(
             CultureInfo.InvariantCulture,
             $"Reopened in the running host after a fault ({durableBefore} records were durable before it); the open-time recovery and verification passed. Reason: {reason}"),
