@@ -8,12 +8,19 @@ namespace FailClosed.Gates.Extensions;
 /// </summary>
 internal sealed class FailClosedGatesHostedService(EvidenceFirstExecutorProvider provider) : IHostedLifecycleService
 {
+    private readonly List<HostedEvidenceJournal> _started = [];
+
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         foreach (string name in provider.Names)
         {
             if (provider.GetHostedJournal(name) is { } journal)
             {
+                lock (_started)
+                {
+                    _started.Add(journal);
+                }
+
                 await journal.StartAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -30,14 +37,16 @@ internal sealed class FailClosedGatesHostedService(EvidenceFirstExecutorProvider
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         // Every journal is closed even when one fails: a final checkpoint is worth more than a prompt exception.
-        List<Exception>? failures = null;
-        foreach (string name in provider.Names)
+        // Only what StartingAsync reached: a host whose options failed validation never resolves its journals.
+        HostedEvidenceJournal[] started;
+        lock (_started)
         {
-            if (provider.GetHostedJournal(name) is not { } journal)
-            {
-                continue;
-            }
+            started = [.. _started];
+        }
 
+        List<Exception>? failures = null;
+        foreach (HostedEvidenceJournal journal in started)
+        {
             try
             {
                 await journal.StopAsync(CancellationToken.None).ConfigureAwait(false);

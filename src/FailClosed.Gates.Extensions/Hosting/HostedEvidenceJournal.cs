@@ -16,7 +16,7 @@ namespace FailClosed.Gates.Extensions;
 /// </para>
 /// <para>Thread-safe; one instance per registration, resolved from the container.</para>
 /// </remarks>
-public sealed class HostedEvidenceJournal : IEvidenceSink, IAsyncDisposable
+public sealed class HostedEvidenceJournal : IEvidenceSink, IAsyncDisposable, IDisposable
 {
     /// <summary>The action name of the Recovery record written when a faulted journal is reopened.</summary>
     public const string RecoveryAction = "evidence.journal.reopen";
@@ -28,7 +28,7 @@ public sealed class HostedEvidenceJournal : IEvidenceSink, IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ICheckpointAnchor? _anchor;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly SemaphoreSlim _lifecycle = new(1, 1); // never disposed: it has no wait handle, and a late caller must not see ObjectDisposedException
     private IEvidenceSink? _current;
     private ECDsa? _ownedKey;
     private CheckpointKey? _signingKey;
@@ -146,11 +146,10 @@ public sealed class HostedEvidenceJournal : IEvidenceSink, IAsyncDisposable
 
     /// <summary>Checkpoints and closes the journal; later appends throw <see cref="EvidenceUnavailableException"/>.</summary>
     /// <returns>A task that completes when the journal is closed.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _lifecycle.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    /// <summary>Checkpoints and closes the journal synchronously; see <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => StopAsync(CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Opens the store; called by the host as it starts.</summary>
     internal async Task StartAsync(CancellationToken cancellationToken)

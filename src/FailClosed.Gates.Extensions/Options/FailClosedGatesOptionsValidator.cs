@@ -140,6 +140,16 @@ internal sealed class FailClosedGatesOptionsValidator : IValidateOptions<FailClo
             if (string.IsNullOrWhiteSpace(key.Value) || !File.Exists(key.Value))
             {
                 errors.AddError($"{prefix}Policies:TrustedKeys:{key.Key} is '{key.Value}', but no such file exists; point it at the PEM file of the key's ECDSA public key.");
+                continue;
+            }
+
+            try
+            {
+                _ = PolicyTrustStore.FromPem([new(key.Key, File.ReadAllText(key.Value))]);
+            }
+            catch (Exception exception) when (exception is ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                errors.AddError($"{prefix}Policies:TrustedKeys:{key.Key} is '{key.Value}', but it cannot be trusted as a key ({exception.Message.TrimEnd('.')}); point it at a PEM 'PUBLIC KEY' block of an ECDSA key.");
             }
         }
     }
