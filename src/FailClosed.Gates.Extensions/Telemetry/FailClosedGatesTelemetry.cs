@@ -20,6 +20,8 @@ internal sealed class FailClosedGatesTelemetry(
 {
     private static readonly KeyValuePair<string, object?> Executed = new(FailClosedGatesMetrics.ExecutedTag, true);
     private static readonly KeyValuePair<string, object?> NotExecuted = new(FailClosedGatesMetrics.ExecutedTag, false);
+    private static readonly KeyValuePair<string, object?> Written = new(FailClosedGatesMetrics.WrittenTag, true);
+    private static readonly KeyValuePair<string, object?> NotWritten = new(FailClosedGatesMetrics.WrittenTag, false);
 
     public ExecutionStatistics Statistics => statistics;
 
@@ -69,7 +71,7 @@ internal sealed class FailClosedGatesTelemetry(
             metrics.AppendDuration.Record(
                 elapsed.TotalSeconds,
                 new KeyValuePair<string, object?>(FailClosedGatesMetrics.EvidenceKindTag, KindName(kind)),
-                new KeyValuePair<string, object?>(FailClosedGatesMetrics.WrittenTag, written));
+                written ? Written : NotWritten);
         }
 
         if (state is Activity parent && Child(parent, FailClosedGatesActivitySource.AppendSpan, "append " + KindName(kind), elapsed) is { } span)
