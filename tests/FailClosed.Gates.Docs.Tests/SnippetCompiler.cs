@@ -30,6 +30,7 @@ internal static partial class SnippetCompiler
         ("evidenceSink", "IEvidenceSink"),
         ("reviewQueue", "IReviewQueue"),
         ("executionId", "string"),
+        ("serviceProvider", "IServiceProvider"),
     ];
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
