@@ -234,8 +234,7 @@ public sealed class HostedEvidenceJournal : IEvidenceSink, IAsyncDisposable, IDi
             Anchor = _anchor,
         };
 
-        // Opening reads and verifies the whole journal: keep it off the caller's thread.
-        return await Task.Run(() => FileEvidenceJournal.Open(options), cancellationToken).ConfigureAwait(false);
+        return await FileEvidenceJournal.OpenAsync(options, cancellationToken).ConfigureAwait(false);
     }
 
     private CheckpointKey SigningKey()

@@ -272,6 +272,7 @@ internal sealed class FailClosedGatesTelemetry(
         EvidenceKind.Approval => "approval",
         EvidenceKind.Recovery => "recovery",
         EvidenceKind.FailOpen => "fail_open",
+        EvidenceKind.KeyRotation => "key_rotation",
         _ => "unknown",
     };
 }
