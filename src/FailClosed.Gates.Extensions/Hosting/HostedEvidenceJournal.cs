@@ -30,8 +30,9 @@ public sealed class HostedEvidenceJournal : IEvidenceSink, IAsyncDisposable, IDi
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _lifecycle = new(1, 1); // never disposed: it has no wait handle, and a late caller must not see ObjectDisposedException
     private IEvidenceSink? _current;
-    private ECDsa? _ownedKey;
+    private readonly List<ECDsa> _ownedKeys = [];
     private CheckpointKey? _signingKey;
+    private CheckpointKey[]? _previousKeys;
     private int _faultLogged;
     private int _state; // 0 not started, 1 started, 2 stopped
     private long _recoveries;
@@ -210,8 +211,14 @@ public sealed class HostedEvidenceJournal : IEvidenceSink, IAsyncDisposable, IDi
                 _logger.JournalClosed(Name, journal.Path, count);
             }
 
-            _ownedKey?.Dispose();
-            _ownedKey = null;
+            foreach (ECDsa key in _ownedKeys)
+            {
+                key.Dispose();
+            }
+
+            _ownedKeys.Clear();
+            _signingKey = null;
+            _previousKeys = null;
         }
         finally
         {
@@ -228,6 +235,7 @@ public sealed class HostedEvidenceJournal : IEvidenceSink, IAsyncDisposable, IDi
             Path = _options.Path!,
             Origin = _options.Origin!,
             SigningKey = SigningKey(),
+            PreviousKeys = PreviousKeys(),
             CheckpointEveryRecords = _options.CheckpointEveryRecords,
             CheckpointInterval = _options.CheckpointInterval,
             TimeProvider = _timeProvider,
@@ -244,23 +252,40 @@ public sealed class HostedEvidenceJournal : IEvidenceSink, IAsyncDisposable, IDi
             return key;
         }
 
-        if (_signingKey is null)
+        return _signingKey ??= LoadKey(_options.SigningKeyName ?? _options.Origin!, _options.SigningKeyPath!);
+    }
+
+    private CheckpointKey[] PreviousKeys()
+    {
+        if (_previousKeys is null)
         {
-            var ecdsa = ECDsa.Create();
-            try
+            var keys = new List<CheckpointKey>(_options.PreviousSigningKeys.Count);
+            foreach (KeyValuePair<string, string> previous in _options.PreviousSigningKeys)
             {
-                ecdsa.ImportFromPem(File.ReadAllText(_options.SigningKeyPath!));
-                _signingKey = new CheckpointKey(_options.SigningKeyName ?? _options.Origin!, ecdsa);
-                _ownedKey = ecdsa;
+                keys.Add(LoadKey(previous.Key, previous.Value));
             }
-            catch
-            {
-                ecdsa.Dispose();
-                throw;
-            }
+
+            _previousKeys = [.. keys];
         }
 
-        return _signingKey;
+        return _previousKeys;
+    }
+
+    private CheckpointKey LoadKey(string name, string pemPath)
+    {
+        var ecdsa = ECDsa.Create();
+        try
+        {
+            ecdsa.ImportFromPem(File.ReadAllText(pemPath));
+            var key = new CheckpointKey(name, ecdsa);
+            _ownedKeys.Add(ecdsa);
+            return key;
+        }
+        catch
+        {
+            ecdsa.Dispose();
+            throw;
+        }
     }
 
     private EvidenceRecord RecoveryRecord(string reason, long durableBefore) => new()

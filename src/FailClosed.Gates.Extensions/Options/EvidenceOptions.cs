@@ -26,6 +26,12 @@ public sealed class EvidenceOptions
     /// <summary>Gets or sets the checkpoint signing key itself; takes precedence over <see cref="SigningKeyPath"/>.</summary>
     public CheckpointKey? SigningKey { get; set; }
 
+    /// <summary>
+    /// Gets the keys that signed checkpoints before a key rotation: key name to the path of a PEM file holding the
+    /// old ECDSA P-256 key (the public key suffices). Opening then records the rotation and signs with the new key.
+    /// </summary>
+    public IDictionary<string, string> PreviousSigningKeys { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Gets or sets how many records may be appended before a checkpoint is written.</summary>
     /// <value>1024 by default; at least 1.</value>
     public int CheckpointEveryRecords { get; set; } = 1024;

@@ -64,9 +64,21 @@ internal sealed class FailClosedGatesOptionsValidator : IValidateOptions<FailClo
             {
                 errors.AddError($"{prefix}Evidence:SigningKeyPath is '{evidence.SigningKeyPath}', but no such file exists; create the key (for example with 'openssl ecparam -name prime256v1 -genkey -noout') or fix the path.");
             }
-            else if (TryLoadPrivateKey(evidence.SigningKeyPath) is { } keyProblem)
+            else if (TryLoadKey(evidence.SigningKeyPath, requirePrivate: true) is { } keyProblem)
             {
                 errors.AddError($"{prefix}Evidence:SigningKeyPath is '{evidence.SigningKeyPath}', but {keyProblem}; it must hold an ECDSA P-256 private key in PEM.");
+            }
+        }
+
+        foreach (KeyValuePair<string, string> previous in evidence.PreviousSigningKeys)
+        {
+            if (string.IsNullOrWhiteSpace(previous.Value) || !File.Exists(previous.Value))
+            {
+                errors.AddError($"{prefix}Evidence:PreviousSigningKeys:{previous.Key} is '{previous.Value}', but no such file exists; point it at the PEM file of the key that signed before the rotation, or remove the entry.");
+            }
+            else if (TryLoadKey(previous.Value, requirePrivate: false) is { } keyProblem)
+            {
+                errors.AddError($"{prefix}Evidence:PreviousSigningKeys:{previous.Key} is '{previous.Value}', but {keyProblem}; it must hold an ECDSA P-256 key in PEM.");
             }
         }
 
@@ -211,18 +223,18 @@ internal sealed class FailClosedGatesOptionsValidator : IValidateOptions<FailClo
         }
     }
 
-    private static string? TryLoadPrivateKey(string path)
+    private static string? TryLoadKey(string path, bool requirePrivate)
     {
         try
         {
             using var key = ECDsa.Create();
             key.ImportFromPem(File.ReadAllText(path));
-            _ = key.ExportParameters(includePrivateParameters: true);
+            _ = key.ExportParameters(includePrivateParameters: requirePrivate);
             return null;
         }
         catch (Exception exception) when (exception is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
         {
-            return "it does not hold a readable ECDSA private key (" + exception.GetType().Name + ")";
+            return "it does not hold a readable ECDSA " + (requirePrivate ? "private " : string.Empty) + "key (" + exception.GetType().Name + ")";
         }
     }
 

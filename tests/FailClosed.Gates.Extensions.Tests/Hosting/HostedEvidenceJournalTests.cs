@@ -122,6 +122,63 @@ public sealed class HostedEvidenceJournalTests
     }
 
     [Fact]
+    public async Task StartAsync_RotatedSigningKey_OpensWithThePreviousKeyAndRecordsTheRotation()
+    {
+        string oldKey;
+        string journalPath;
+        await using (GatesHost first = await GatesHost.StartAsync())
+        {
+            _ = await first.Executor.ExecuteAsync(Send, 1, static (n, _) => ValueTask.FromResult(n));
+            await first.Host.StopAsync();
+            oldKey = Path.Combine(Path.GetTempPath(), "fcg-old-" + Guid.NewGuid().ToString("N") + ".pem");
+            File.Copy(first.Journal.KeyPath, oldKey);
+            journalPath = Path.Combine(Path.GetTempPath(), "fcg-rotated-" + Guid.NewGuid().ToString("N"));
+            CopyDirectory(Path.GetDirectoryName(first.Journal.Path)!, journalPath);
+        }
+
+        try
+        {
+            await using GatesHost second = await GatesHost.StartAsync(o =>
+            {
+                o.Evidence.Path = Path.Combine(journalPath, "test.journal");
+                o.Evidence.PreviousSigningKeys[o.Evidence.Origin!] = oldKey;
+            });
+
+            Assert.True((await second.Executor.ExecuteAsync(Send, 2, static (n, _) => ValueTask.FromResult(n))).Executed);
+            await second.Host.StopAsync();
+            Assert.Contains(FileEvidenceJournal.ReadRecords(Path.Combine(journalPath, "test.journal")), static r => r.Kind == EvidenceKind.KeyRotation);
+        }
+        finally
+        {
+            File.Delete(oldKey);
+            Directory.Delete(journalPath, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task StartAsync_RotatedSigningKeyWithoutThePreviousKey_HostDoesNotStart()
+    {
+        string journalPath;
+        await using (GatesHost first = await GatesHost.StartAsync())
+        {
+            await first.Host.StopAsync();
+            journalPath = Path.Combine(Path.GetTempPath(), "fcg-rotated-" + Guid.NewGuid().ToString("N"));
+            CopyDirectory(Path.GetDirectoryName(first.Journal.Path)!, journalPath);
+        }
+
+        try
+        {
+            await using GatesHost second = GatesHost.Create(o => o.Evidence.Path = Path.Combine(journalPath, "test.journal"));
+
+            await Assert.ThrowsAsync<EvidenceUnavailableException>(() => second.Host.StartAsync());
+        }
+        finally
+        {
+            Directory.Delete(journalPath, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task RecoverAsync_JournalNotFaulted_Throws()
     {
         await using GatesHost host = await GatesHost.StartAsync();
@@ -129,6 +186,18 @@ public sealed class HostedEvidenceJournalTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => host.HostedJournal.RecoverAsync("ops: just in case"));
 
         Assert.Equal(0, host.HostedJournal.Recoveries);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.EnumerateFiles(from))
+        {
+            if (!file.EndsWith(".lock", StringComparison.Ordinal))
+            {
+                File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            }
+        }
     }
 
     private static bool IsLocked(string path)

@@ -23,6 +23,7 @@ public sealed class OptionsValidationTests
         { "signatures required without trusted keys", "Policies:RequireSignatures is true but Policies:TrustedKeys is empty" },
         { "trusted key file missing", "Policies:TrustedKeys:release is" },
         { "trusted key is a private key", "cannot be trusted as a key" },
+        { "previous signing key missing", "Evidence:PreviousSigningKeys:old is" },
         { "policy directory missing", "Policies:Directory is" },
         { "write timeout zero", "Evidence:WriteTimeout is '00:00:00'" },
         { "checkpoint every zero records", "Evidence:CheckpointEveryRecords is 0" },
@@ -142,6 +143,9 @@ public sealed class OptionsValidationTests
                 break;
             case "trusted key is a private key":
                 options.Policies.TrustedKeys["release"] = options.Evidence.SigningKeyPath!;
+                break;
+            case "previous signing key missing":
+                options.Evidence.PreviousSigningKeys["old"] = options.Evidence.SigningKeyPath + ".missing";
                 break;
             case "policy directory missing":
                 options.Policies.Directory = options.Evidence.SigningKeyPath + ".missing";
