@@ -38,7 +38,7 @@ public class ReviewBenchmarks
 
     [Benchmark(Baseline = true)]
     public decimal ExecuteWithoutReview() =>
-        _plain.ExecuteAsync(_action, _invoice, SideEffect, CancellationToken.None).AsTask().GetAwaiter().GetResult().Value;
+        Ran(_plain.ExecuteAsync(_action, _invoice, SideEffect, CancellationToken.None).AsTask().GetAwaiter().GetResult());
 
     [Benchmark]
     public string Escalate() =>
@@ -51,8 +51,11 @@ public class ReviewBenchmarks
         _ = _reviewed.ApproveAsync(ticket, "alice").AsTask().GetAwaiter().GetResult();
         _ = _reviewed.ApproveAsync(ticket, "bob").AsTask().GetAwaiter().GetResult();
         GuardedResult<decimal> ran = _reviewed.ExecuteApprovedAsync(ticket, _action, _invoice, SideEffect, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        return ran.Value;
+        return Ran(ran);
     }
+
+    private static decimal Ran(GuardedResult<decimal> result) =>
+        result.TryGetValue(out decimal value) ? value : throw new InvalidOperationException("The benchmark's call was blocked: " + result.Decision + ".");
 
     public sealed record Invoice(string Id, decimal Amount, string Payee, string RequestedBy);
 }

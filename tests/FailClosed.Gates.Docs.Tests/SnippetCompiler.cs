@@ -31,6 +31,7 @@ internal static partial class SnippetCompiler
         ("reviewQueue", "IReviewQueue"),
         ("reviewerDirectory", "IReviewerDirectory"),
         ("executionId", "string"),
+        ("serviceProvider", "IServiceProvider"),
     ];
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);

@@ -127,6 +127,11 @@ public sealed partial class FileEvidenceJournal
 
         _fileLength += frames.Length;
         Volatile.Write(ref _durableCount, _log.Size);
+        if (JournalMetrics.BatchSize.Enabled)
+        {
+            JournalMetrics.BatchSize.Record(batch.Count);
+        }
+
         foreach (PendingAppend item in batch)
         {
             item.TrySetResult(new EvidenceReceipt(item.Sequence, EvidenceHashing.ToHex(item.LeafHash), item.Sequence + 1));

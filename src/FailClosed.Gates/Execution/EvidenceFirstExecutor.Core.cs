@@ -30,11 +30,12 @@ public sealed partial class EvidenceFirstExecutor
         string executionId = ExecutionIds.New(_timeProvider);
         string? traceId = ExecutionIds.CurrentTraceId();
         string name = action.Name;
+        object? telemetry = _telemetry.OnExecutionStarted(name, executionId);
 
         // 1. Classify. An unlisted action in a strict catalog is a definite no, before its gate is asked.
         if (_catalog.IsStrict && !_catalog.Contains(name))
         {
-            var unlisted = new ExecutionScope(name, executionId, traceId, TryDescribe(action, context), []);
+            var unlisted = new ExecutionScope(name, executionId, traceId, TryDescribe(action, context), [], telemetry);
             GateDecision unclassified = GateDecision.Deny(
                 ActionCatalog.GateName,
                 "The action '" + name + "' is not in the strict action catalog.",
@@ -62,29 +63,33 @@ public sealed partial class EvidenceFirstExecutor
                 GateCodes.Fault,
                 "The subject or the policy pins of action '" + name + "' could not be read: " + exception.GetType().FullName + " was thrown.",
                 exception);
-            return BlockAsync<TResult>(new ExecutionScope(name, executionId, traceId, null, []), fault);
+            return BlockAsync<TResult>(new ExecutionScope(name, executionId, traceId, null, [], telemetry), fault);
         }
 
         // 2. Evaluate. EvaluateAsync never throws: faults, timeouts and cancellation arrive as blocks.
         var call = new SideEffectCall<TContext, TState, TResult>(action, context, state, sideEffect, cancellationToken);
+        long evaluating = _timeProvider.GetTimestamp();
         ValueTask<GateDecision> evaluation = action.Gate.EvaluateAsync(context, cancellationToken);
         if (!evaluation.IsCompletedSuccessfully)
         {
-            return DecideSlowAsync(evaluation, new ExecutionScope(name, executionId, traceId, subject, gatePins), exemption, call);
+            return DecideSlowAsync(evaluation, evaluating, new ExecutionScope(name, executionId, traceId, subject, gatePins, telemetry), exemption, call);
         }
 
         GateDecision decision = evaluation.Result;
-        return DecideAsync(new ExecutionScope(name, executionId, traceId, subject, MergePins(gatePins, decision)), decision, exemption, call);
+        _telemetry.OnGateEvaluated(telemetry, name, decision, _timeProvider.GetElapsedTime(evaluating));
+        return DecideAsync(new ExecutionScope(name, executionId, traceId, subject, MergePins(gatePins, decision), telemetry), decision, exemption, call);
     }
 
     private async ValueTask<GuardedResult<TResult>> DecideSlowAsync<TContext, TState, TResult>(
         ValueTask<GateDecision> evaluation,
+        long evaluating,
         ExecutionScope unpinned,
         FailMode? exemption,
         SideEffectCall<TContext, TState, TResult> call)
     {
         GateDecision decision = await evaluation.ConfigureAwait(false);
-        var scope = new ExecutionScope(unpinned.Action, unpinned.ExecutionId, unpinned.TraceId, unpinned.Subject, MergePins(unpinned.Pins, decision));
+        _telemetry.OnGateEvaluated(unpinned.Telemetry, unpinned.Action, decision, _timeProvider.GetElapsedTime(evaluating));
+        var scope = new ExecutionScope(unpinned.Action, unpinned.ExecutionId, unpinned.TraceId, unpinned.Subject, MergePins(unpinned.Pins, decision), unpinned.Telemetry);
         return await DecideAsync(scope, decision, exemption, call).ConfigureAwait(false);
     }
 
@@ -121,7 +126,7 @@ public sealed partial class EvidenceFirstExecutor
         }
 
         // 3. Intent: acknowledged before the side effect starts, or the side effect does not start.
-        ValueTask<EvidenceWrite> intent = WriteAsync(scope.ToRecord(EvidenceKind.Intent, decision, null, _timeProvider.GetUtcNow()), cancellationToken);
+        ValueTask<EvidenceWrite> intent = WriteAsync(scope, scope.ToRecord(EvidenceKind.Intent, decision, null, _timeProvider.GetUtcNow()), cancellationToken);
         return intent.IsCompletedSuccessfully
             ? AfterIntentAsync(intent.Result, scope, decision, exemption, call)
             : AfterIntentSlowAsync(intent, scope, decision, exemption, call);
@@ -179,7 +184,7 @@ public sealed partial class EvidenceFirstExecutor
         string detail = string.Create(
             CultureInfo.InvariantCulture,
             $"Ran under a fail-open exemption until {exemption.ReviewBy!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: {exemption.Justification}");
-        EvidenceWrite announcement = await WriteAsync(scope.ToRecord(EvidenceKind.FailOpen, decision, detail, _timeProvider.GetUtcNow()), call.CancellationToken)
+        EvidenceWrite announcement = await WriteAsync(scope, scope.ToRecord(EvidenceKind.FailOpen, decision, detail, _timeProvider.GetUtcNow()), call.CancellationToken)
             .ConfigureAwait(false);
         if (announcement.IsUnencodable)
         {
@@ -200,7 +205,6 @@ public sealed partial class EvidenceFirstExecutor
             return await BlockAsync<TResult>(scope, decision).ConfigureAwait(false);
         }
 
-        ExecutorMetrics.RecordFailOpen(scope.Action, decision.Code);
         return await RunAsync(scope, decision, announcement.Receipt, isFailOpen: true, call).ConfigureAwait(false);
     }
 
@@ -217,6 +221,7 @@ public sealed partial class EvidenceFirstExecutor
         bool isFailOpen,
         SideEffectCall<TContext, TState, TResult> call)
     {
+        long started = _timeProvider.GetTimestamp();
         ValueTask<TResult> pending;
         try
         {
@@ -224,16 +229,23 @@ public sealed partial class EvidenceFirstExecutor
         }
         catch (Exception exception)
         {
-            return RecordFailureAsync<TResult>(scope, decision, announcement, ExceptionDispatchInfo.Capture(exception));
+            _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, _timeProvider.GetElapsedTime(started), exception);
+            return RecordFailureAsync<TResult>(scope, decision, announcement, isFailOpen, ExceptionDispatchInfo.Capture(exception));
         }
 
-        return pending.IsCompletedSuccessfully
-            ? RecordOutcomeAsync(pending.Result, scope, decision, announcement, isFailOpen)
-            : RunSlowAsync(pending, scope, decision, announcement, isFailOpen);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return RunSlowAsync(pending, started, scope, decision, announcement, isFailOpen);
+        }
+
+        TResult value = pending.Result;
+        _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, _timeProvider.GetElapsedTime(started), null);
+        return RecordOutcomeAsync(value, scope, decision, announcement, isFailOpen);
     }
 
     private async ValueTask<GuardedResult<TResult>> RunSlowAsync<TResult>(
         ValueTask<TResult> pending,
+        long started,
         ExecutionScope scope,
         GateDecision decision,
         EvidenceReceipt? announcement,
@@ -246,9 +258,11 @@ public sealed partial class EvidenceFirstExecutor
         }
         catch (Exception exception)
         {
-            return await RecordFailureAsync<TResult>(scope, decision, announcement, ExceptionDispatchInfo.Capture(exception)).ConfigureAwait(false);
+            _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, _timeProvider.GetElapsedTime(started), exception);
+            return await RecordFailureAsync<TResult>(scope, decision, announcement, isFailOpen, ExceptionDispatchInfo.Capture(exception)).ConfigureAwait(false);
         }
 
+        _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, _timeProvider.GetElapsedTime(started), null);
         return await RecordOutcomeAsync(value, scope, decision, announcement, isFailOpen).ConfigureAwait(false);
     }
 
@@ -266,7 +280,7 @@ public sealed partial class EvidenceFirstExecutor
             return new ValueTask<GuardedResult<TResult>>(Completed(value, scope, decision, announcement, default, isFailOpen));
         }
 
-        ValueTask<EvidenceWrite> outcome = WriteAsync(scope.ToRecord(EvidenceKind.Outcome, decision, CompletedDetail, _timeProvider.GetUtcNow()), CancellationToken.None);
+        ValueTask<EvidenceWrite> outcome = WriteAsync(scope, scope.ToRecord(EvidenceKind.Outcome, decision, CompletedDetail, _timeProvider.GetUtcNow()), CancellationToken.None);
         return outcome.IsCompletedSuccessfully
             ? new ValueTask<GuardedResult<TResult>>(Completed(value, scope, decision, announcement, outcome.Result, isFailOpen))
             : RecordOutcomeSlowAsync(outcome, value, scope, decision, announcement, isFailOpen);
@@ -281,7 +295,7 @@ public sealed partial class EvidenceFirstExecutor
         bool isFailOpen) =>
         Completed(value, scope, decision, announcement, await outcome.ConfigureAwait(false), isFailOpen);
 
-    private static GuardedResult<TResult> Completed<TResult>(
+    private GuardedResult<TResult> Completed<TResult>(
         TResult value,
         ExecutionScope scope,
         GateDecision decision,
@@ -289,11 +303,7 @@ public sealed partial class EvidenceFirstExecutor
         EvidenceWrite outcome,
         bool isFailOpen)
     {
-        if (!outcome.IsWritten)
-        {
-            ExecutorMetrics.RecordOutcomeUnrecorded(scope.Action);
-        }
-
+        _telemetry.OnExecutionCompleted(scope.Telemetry, new ExecutionReport(scope.Action, scope.ExecutionId, scope.Subject, decision, true, isFailOpen, outcome.IsWritten, null, null));
         return new GuardedResult<TResult>(true, value, decision, scope.ExecutionId, scope.TraceId, announcement, outcome.Receipt, null, isFailOpen);
     }
 
@@ -301,6 +311,7 @@ public sealed partial class EvidenceFirstExecutor
         ExecutionScope scope,
         GateDecision decision,
         EvidenceReceipt? announcement,
+        bool isFailOpen,
         ExceptionDispatchInfo thrown)
     {
         // The type says what went wrong; the message may carry secrets and never reaches evidence.
@@ -308,15 +319,13 @@ public sealed partial class EvidenceFirstExecutor
         if (announcement.HasValue)
         {
             string detail = "Threw " + Truncate(thrown.SourceException.GetType().FullName);
-            outcome = await WriteAsync(scope.ToRecord(EvidenceKind.Outcome, decision, detail, _timeProvider.GetUtcNow()), CancellationToken.None)
+            outcome = await WriteAsync(scope, scope.ToRecord(EvidenceKind.Outcome, decision, detail, _timeProvider.GetUtcNow()), CancellationToken.None)
                 .ConfigureAwait(false);
         }
 
-        if (!outcome.IsWritten)
-        {
-            ExecutorMetrics.RecordOutcomeUnrecorded(scope.Action);
-        }
-
+        _telemetry.OnExecutionCompleted(
+            scope.Telemetry,
+            new ExecutionReport(scope.Action, scope.ExecutionId, scope.Subject, decision, true, isFailOpen, outcome.IsWritten, null, thrown.SourceException));
         thrown.Throw();
         throw new UnreachableException();
     }
@@ -328,7 +337,7 @@ public sealed partial class EvidenceFirstExecutor
     {
         // The block stands whether or not its record is written; the caller's token is not passed, so a canceled
         // request still leaves its Decision record when the sink can take it.
-        ValueTask<EvidenceWrite> write = WriteAsync(scope.ToRecord(EvidenceKind.Decision, decision, decision.Reason, _timeProvider.GetUtcNow()), CancellationToken.None);
+        ValueTask<EvidenceWrite> write = WriteAsync(scope, scope.ToRecord(EvidenceKind.Decision, decision, decision.Reason, _timeProvider.GetUtcNow()), CancellationToken.None);
         if (!write.IsCompletedSuccessfully)
         {
             return BlockSlowAsync<TResult>(write, scope, decision);
@@ -345,8 +354,11 @@ public sealed partial class EvidenceFirstExecutor
     private async ValueTask<GuardedResult<TResult>> BlockSlowAsync<TResult>(ValueTask<EvidenceWrite> write, ExecutionScope scope, GateDecision decision) =>
         Blocked<TResult>(scope, decision, await write.ConfigureAwait(false), null);
 
-    private static GuardedResult<TResult> Blocked<TResult>(ExecutionScope scope, GateDecision decision, EvidenceWrite write, ReviewTicket? ticket) =>
-        new(false, default!, decision, scope.ExecutionId, scope.TraceId, write.Receipt, null, ticket, false);
+    private GuardedResult<TResult> Blocked<TResult>(ExecutionScope scope, GateDecision decision, EvidenceWrite write, ReviewTicket? ticket)
+    {
+        _telemetry.OnExecutionCompleted(scope.Telemetry, new ExecutionReport(scope.Action, scope.ExecutionId, scope.Subject, decision, false, false, true, ticket, null));
+        return new(false, default!, decision, scope.ExecutionId, scope.TraceId, write.Receipt, null, ticket, false);
+    }
 
     /// <summary>
     /// The block for a record that cannot be encoded. Its Decision record leaves out the subject and pins (the usual
@@ -385,6 +397,7 @@ public sealed partial class EvidenceFirstExecutor
         // The Escalation record comes first. When evidence is down (often the very reason for review) the ticket is
         // still queued: a Pending ticket enables nothing, and every vote on it needs evidence of its own.
         EvidenceWrite write = await WriteAsync(
+                scope,
                 scope.ToRecord(EvidenceKind.Escalation, refusal, "Escalated for review as ticket '" + request.TicketId + "' (request digest " + request.RequestDigest + ").", _timeProvider.GetUtcNow()),
                 CancellationToken.None)
             .ConfigureAwait(false);

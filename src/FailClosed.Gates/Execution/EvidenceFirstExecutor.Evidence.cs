@@ -15,7 +15,7 @@ public sealed partial class EvidenceFirstExecutor
     /// timer, and is judged late by its elapsed time. A sink that blocks synchronously holds its caller's thread, so
     /// only it can bound that part of the wait.
     /// </remarks>
-    private ValueTask<EvidenceWrite> WriteAsync(EvidenceRecord record, CancellationToken callerToken)
+    private ValueTask<EvidenceWrite> WriteAsync(ExecutionScope scope, EvidenceRecord record, CancellationToken callerToken)
     {
         // A record the encoding cannot hold is the caller's bug, found here rather than by the sink, so that it is
         // never mistaken for an outage (which a fail-open exemption would cover). An Intent or FailOpen record keeps
@@ -41,7 +41,7 @@ public sealed partial class EvidenceFirstExecutor
         {
             EvidenceWrite thrown = Failed(exception, IsLate(started, deadline), callerToken);
             Release(link, deadline);
-            return new ValueTask<EvidenceWrite>(thrown);
+            return new ValueTask<EvidenceWrite>(Reported(scope.Telemetry, scope.Action, record.Kind, started, thrown));
         }
 
         if (!pending.IsCompleted)
@@ -56,7 +56,7 @@ public sealed partial class EvidenceFirstExecutor
                 deadline.Expire();
             }
 
-            return AwaitWriteAsync(pending, link, deadline, callerToken);
+            return AwaitWriteAsync(pending, link, deadline, callerToken, scope.Telemetry, scope.Action, record.Kind, started);
         }
 
         EvidenceWrite write;
@@ -71,21 +71,25 @@ public sealed partial class EvidenceFirstExecutor
         }
 
         Release(link, deadline);
-        return new ValueTask<EvidenceWrite>(write);
+        return new ValueTask<EvidenceWrite>(Reported(scope.Telemetry, scope.Action, record.Kind, started, write));
     }
 
     private async ValueTask<EvidenceWrite> AwaitWriteAsync(
         ValueTask<EvidenceReceipt> pending,
         CancellationTokenRegistration link,
         Deadline deadline,
-        CancellationToken callerToken)
+        CancellationToken callerToken,
+        object? telemetry,
+        string action,
+        EvidenceKind kind,
+        long started)
     {
         Task<EvidenceReceipt> task = pending.AsTask();
         try
         {
             // WaitAsync returns at the deadline even when the sink ignores its token.
             EvidenceReceipt receipt = await task.WaitAsync(deadline.Token).ConfigureAwait(false);
-            return Acknowledged(receipt, deadline.HasExpired, callerToken);
+            return Reported(telemetry, action, kind, started, Acknowledged(receipt, deadline.HasExpired, callerToken));
         }
         catch (Exception exception)
         {
@@ -99,12 +103,18 @@ public sealed partial class EvidenceFirstExecutor
                     TaskScheduler.Default);
             }
 
-            return Failed(exception, deadline.HasExpired, callerToken);
+            return Reported(telemetry, action, kind, started, Failed(exception, deadline.HasExpired, callerToken));
         }
         finally
         {
             Release(link, deadline);
         }
+    }
+
+    private EvidenceWrite Reported(object? telemetry, string action, EvidenceKind kind, long started, EvidenceWrite write)
+    {
+        _telemetry.OnEvidenceWritten(telemetry, action, kind, _timeProvider.GetElapsedTime(started), write.IsWritten);
+        return write;
     }
 
     private bool IsLate(long started, Deadline deadline) =>

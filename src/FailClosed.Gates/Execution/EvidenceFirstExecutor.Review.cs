@@ -140,7 +140,9 @@ public sealed partial class EvidenceFirstExecutor
     {
         GuardedAction<TContext> action = call.Action;
         string name = action.Name;
-        var bare = new ExecutionScope(name, ExecutionIds.New(_timeProvider), ExecutionIds.CurrentTraceId(), null, []);
+        string executionId = ExecutionIds.New(_timeProvider);
+        object? telemetry = _telemetry.OnExecutionStarted(name, executionId);
+        var bare = new ExecutionScope(name, executionId, ExecutionIds.CurrentTraceId(), null, [], telemetry);
         string? subject;
         IReadOnlyList<PolicyPin> gatePins;
         string digest;
@@ -160,7 +162,7 @@ public sealed partial class EvidenceFirstExecutor
             return await BlockAsync<TResult>(bare, fault).ConfigureAwait(false);
         }
 
-        var scope = new ExecutionScope(name, bare.ExecutionId, bare.TraceId, subject, gatePins);
+        var scope = new ExecutionScope(name, bare.ExecutionId, bare.TraceId, subject, gatePins, telemetry);
         if (_catalog.IsStrict && !_catalog.Contains(name))
         {
             // An approval never classifies an action: a strict catalog that no longer lists it blocks the run.
@@ -195,7 +197,7 @@ public sealed partial class EvidenceFirstExecutor
 
             // The gate is asked again: no approval overrides a definite no.
             decision = await action.Gate.EvaluateAsync(call.Context, cancellationToken).ConfigureAwait(false);
-            scope = new ExecutionScope(name, scope.ExecutionId, scope.TraceId, subject, MergePins(gatePins, decision));
+            scope = new ExecutionScope(name, scope.ExecutionId, scope.TraceId, subject, MergePins(gatePins, decision), telemetry);
             if (decision.Verdict == Verdict.Deny || decision.Code == GateCodes.Canceled || cancellationToken.IsCancellationRequested)
             {
                 return await BlockAsync<TResult>(scope, cancellationToken.IsCancellationRequested ? _canceled : decision).ConfigureAwait(false);
@@ -205,7 +207,7 @@ public sealed partial class EvidenceFirstExecutor
                 ? "; the approval stands in for " + decision.ToString() + ", which could not answer"
                 : string.Empty;
             string detail = "Runs ticket '" + ticket!.Id + "' approved by " + Reviewers(ticket) + covered + ".";
-            EvidenceWrite intent = await WriteAsync(scope.ToRecord(EvidenceKind.Intent, decision, detail, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            EvidenceWrite intent = await WriteAsync(scope, scope.ToRecord(EvidenceKind.Intent, decision, detail, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             if (intent.IsUnencodable)
             {
                 return await BlockAsync<TResult>(scope, Unencodable(scope, intent.Failure)).ConfigureAwait(false);
@@ -381,7 +383,7 @@ public sealed partial class EvidenceFirstExecutor
 
             // Evidence first: a vote whose record is not acknowledged does not count.
             string detail = (approve ? "Approved" : "Rejected") + " ticket '" + ticket.Id + "' by '" + reviewer + "' as " + role + "; the ticket is now " + next + ".";
-            EvidenceWrite write = await WriteAsync(TicketRecord(ticket, approve ? Verdict.Allow : Verdict.Deny, approve ? GateCodes.ReviewApproved : GateCodes.ReviewRejected, detail), cancellationToken).ConfigureAwait(false);
+            EvidenceWrite write = await WriteAsync(TicketScope(ticket), TicketRecord(ticket, approve ? Verdict.Allow : Verdict.Deny, approve ? GateCodes.ReviewApproved : GateCodes.ReviewRejected, detail), cancellationToken).ConfigureAwait(false);
             if (!write.IsWritten)
             {
                 throw new EvidenceUnavailableException(
@@ -400,7 +402,7 @@ public sealed partial class EvidenceFirstExecutor
     private async ValueTask<ApprovalRefusedException> RefuseAsync(ReviewTicket ticket, string reviewer, ApprovalRefusal refusal, string why)
     {
         string message = "The vote of '" + reviewer + "' on ticket '" + ticket.Id + "' was refused (" + refusal + "): " + why + ".";
-        _ = await WriteAsync(TicketRecord(ticket, Verdict.Deny, GateCodes.ReviewRefused, message), CancellationToken.None).ConfigureAwait(false);
+        _ = await WriteAsync(TicketScope(ticket), TicketRecord(ticket, Verdict.Deny, GateCodes.ReviewRefused, message), CancellationToken.None).ConfigureAwait(false);
         return new ApprovalRefusedException(ticket.Id, reviewer, refusal, message);
     }
 
@@ -408,7 +410,7 @@ public sealed partial class EvidenceFirstExecutor
     private async ValueTask<bool> TryExpireAsync(IReviewQueue queue, ReviewTicket ticket)
     {
         string detail = string.Create(CultureInfo.InvariantCulture, $"Ticket '{ticket.Id}' expired at {ticket.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} while {ticket.State}.");
-        EvidenceWrite write = await WriteAsync(TicketRecord(ticket, Verdict.Deny, GateCodes.ReviewExpired, detail), CancellationToken.None).ConfigureAwait(false);
+        EvidenceWrite write = await WriteAsync(TicketScope(ticket), TicketRecord(ticket, Verdict.Deny, GateCodes.ReviewExpired, detail), CancellationToken.None).ConfigureAwait(false);
         if (!write.IsWritten)
         {
             return false;
@@ -497,4 +499,8 @@ public sealed partial class EvidenceFirstExecutor
 
         return string.Join(", ", names);
     }
+
+    /// <summary>The scope of a ticket's own records (votes, refusals, expiry): no execution telemetry is attached.</summary>
+    private static ExecutionScope TicketScope(ReviewTicket ticket) =>
+        new(ticket.Action, ticket.ExecutionId, ticket.TraceId, null, [], null);
 }

@@ -30,6 +30,7 @@ public sealed partial class EvidenceFirstExecutor
     private readonly TimeSpan _evidenceWriteTimeout;
     private readonly DeadlinePool _deadlines;
     private readonly GateDecision _canceled;
+    private readonly ExecutionTelemetry _telemetry;
 
     /// <summary>Initializes a new instance of the <see cref="EvidenceFirstExecutor"/> class.</summary>
     /// <param name="evidenceSink">Where evidence records are appended.</param>
@@ -61,6 +62,7 @@ public sealed partial class EvidenceFirstExecutor
         _timeProvider = options.TimeProvider;
         _evidenceWriteTimeout = timeout;
         _deadlines = new DeadlinePool(_timeProvider);
+        _telemetry = options.Telemetry ?? ExecutorMetrics.Instance;
         _canceled = GateDecision.Indeterminate(GateName, GateCodes.Canceled, "The caller canceled the request before the side effect started.");
     }
 

@@ -28,4 +28,9 @@ public sealed class EvidenceFirstExecutorOptions
     /// <summary>Gets or sets the source of timestamps, deadlines and exemption expiry.</summary>
     /// <value><see cref="TimeProvider.System"/> by default.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets what observes each execution for logs, metrics and traces.</summary>
+    /// <value><see langword="null"/> by default: the executor counts fail-open runs and unrecorded outcomes on the
+    /// static <c>FailClosed.Gates</c> meter. When set, it replaces that default.</value>
+    public ExecutionTelemetry? Telemetry { get; set; }
 }

@@ -2,38 +2,48 @@ using System.Diagnostics.Metrics;
 
 namespace FailClosed.Gates;
 
-/// <summary>The counters of the evidence-first executor, on the <c>FailClosed.Gates</c> meter.</summary>
-internal static class ExecutorMetrics
+/// <summary>
+/// The executor's default telemetry when no <see cref="EvidenceFirstExecutorOptions.Telemetry"/> is set: two counters
+/// on the static <c>FailClosed.Gates</c> meter, so the core reports its exceptional runs without DI.
+/// </summary>
+internal sealed class ExecutorMetrics : ExecutionTelemetry
 {
     public const string MeterName = "FailClosed.Gates";
 
-    private static readonly Meter Meter = new(MeterName);
+    public const string ActionTag = "failclosed.gates.action";
+
+    public const string CodeTag = "failclosed.gates.code";
+
+    internal static readonly Meter Meter = new(MeterName);
 
     /// <summary>Side effects that ran under a fail-open exemption, tagged with the action and the code they ran despite.</summary>
-    public static readonly Counter<long> FailOpen = Meter.CreateCounter<long>(
+    private static readonly Counter<long> FailOpen = Meter.CreateCounter<long>(
         "failclosed.gates.executor.fail_open",
         unit: "{execution}",
         description: "Side effects that ran under a fail-open exemption despite an indeterminate verdict or an evidence outage.");
 
     /// <summary>Side effects that ran but whose Outcome record could not be written, tagged with the action.</summary>
-    public static readonly Counter<long> OutcomeUnrecorded = Meter.CreateCounter<long>(
+    private static readonly Counter<long> OutcomeUnrecorded = Meter.CreateCounter<long>(
         "failclosed.gates.executor.outcome_unrecorded",
         unit: "{execution}",
         description: "Side effects that ran but whose Outcome evidence record could not be written.");
 
-    public static void RecordFailOpen(string action, string code)
+    private ExecutorMetrics()
     {
-        if (FailOpen.Enabled)
-        {
-            FailOpen.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("code", code));
-        }
     }
 
-    public static void RecordOutcomeUnrecorded(string action)
+    public static ExecutorMetrics Instance { get; } = new();
+
+    public override void OnExecutionCompleted(object? state, in ExecutionReport report)
     {
-        if (OutcomeUnrecorded.Enabled)
+        if (report.IsFailOpen && FailOpen.Enabled)
         {
-            OutcomeUnrecorded.Add(1, new KeyValuePair<string, object?>("action", action));
+            FailOpen.Add(1, new KeyValuePair<string, object?>(ActionTag, report.Action), new KeyValuePair<string, object?>(CodeTag, TelemetryNames.Code(report.Decision.Code)));
+        }
+
+        if (!report.IsOutcomeRecorded && OutcomeUnrecorded.Enabled)
+        {
+            OutcomeUnrecorded.Add(1, new KeyValuePair<string, object?>(ActionTag, report.Action));
         }
     }
 }

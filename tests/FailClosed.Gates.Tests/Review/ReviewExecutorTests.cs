@@ -295,7 +295,7 @@ public sealed class ReviewExecutorTests
                 _ => Task.Run(async () => await f.RunApprovedAsync(ticket.Id, ReviewFixture.Invoice()))));
 
             Assert.Equal(1, f.Runs);
-            Assert.Single(results, static r => r.Executed);
+            _ = Assert.Single(results, static r => r.Executed);
             Assert.All(results.Where(static r => !r.Executed), static r => Assert.Equal(GateCodes.ReviewConsumed, r.Decision.Code));
         }
     }

@@ -23,7 +23,7 @@ public sealed class CounterListener : IDisposable
             string action = string.Empty;
             foreach (KeyValuePair<string, object?> tag in tags)
             {
-                if (tag.Key == "action")
+                if (tag.Key == "failclosed.gates.action")
                 {
                     action = (string)tag.Value!;
                 }
