@@ -59,4 +59,10 @@ public static class GateCodes
 
     /// <summary>The request was refused by the automated path and queued for human review.</summary>
     public const string EscalatedForReview = "EscalatedForReview";
+
+    /// <summary>An input or an upstream answer could not be read unambiguously (for example a decision point's answer with no verdict, or tool arguments with a duplicated name).</summary>
+    public const string Malformed = "Malformed";
+
+    /// <summary>A remote decision point answered under a policy version other than the pinned one.</summary>
+    public const string PolicyVersionMismatch = "PolicyVersionMismatch";
 }
