@@ -18,8 +18,11 @@ public sealed class ToolCall
     /// <param name="arguments">The arguments as JSON values; <see langword="null"/> for none.</param>
     /// <param name="caller">The verified caller, or <see langword="null"/> when none was presented.</param>
     /// <param name="callId">The call id the model or the protocol gave the invocation, if any.</param>
+    /// <remarks>
+    /// Arguments that cannot be read unambiguously (a JSON object naming a property twice) make the call malformed:
+    /// <see cref="MalformedReason"/> says why, and the digest is taken over the arguments as received.
+    /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="toolName"/> is null, empty or white space.</exception>
-    /// <exception cref="FormatException">An argument holds a JSON object with a property name twice, so what it says is ambiguous.</exception>
     public ToolCall(string toolName, IReadOnlyDictionary<string, JsonElement>? arguments, VerifiedIdentity? caller, string? callId = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(toolName);
@@ -27,9 +30,25 @@ public sealed class ToolCall
         Arguments = arguments ?? NoArguments;
         Caller = caller;
         CallId = callId;
-        byte[] canonical = Canonicalize(Arguments);
+        byte[] canonical;
+        try
+        {
+            canonical = Canonicalize(Arguments, sorted: true);
+        }
+        catch (FormatException exception)
+        {
+            MalformedReason = exception.Message;
+            canonical = Canonicalize(Arguments, sorted: false);
+        }
+
         CanonicalArguments = Encoding.UTF8.GetString(canonical);
         ArgumentsDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(canonical));
+    }
+
+    private ToolCall(string toolName, VerifiedIdentity? caller, string? callId, string malformedReason)
+        : this(toolName, null, caller, callId)
+    {
+        MalformedReason = malformedReason;
     }
 
     /// <summary>Gets the tool's name.</summary>
@@ -50,6 +69,25 @@ public sealed class ToolCall
     /// <summary>Gets the call id, or <see langword="null"/>.</summary>
     public string? CallId { get; }
 
+    /// <summary>Gets why the arguments could not be read unambiguously, or <see langword="null"/> when they could.</summary>
+    public string? MalformedReason { get; }
+
+    /// <summary>Gets whether the arguments were read unambiguously; a malformed call must be blocked with <see cref="GateCodes.Malformed"/>.</summary>
+    public bool IsWellFormed => MalformedReason is null;
+
+    /// <summary>Creates the context of an invocation whose arguments could not be read at all; it carries no arguments and is malformed.</summary>
+    /// <param name="toolName">The tool's name.</param>
+    /// <param name="caller">The verified caller, or <see langword="null"/>.</param>
+    /// <param name="callId">The call id, if any.</param>
+    /// <param name="reason">Why the arguments could not be read; no argument values.</param>
+    /// <returns>A malformed call.</returns>
+    /// <exception cref="ArgumentException"><paramref name="toolName"/> or <paramref name="reason"/> is null, empty or white space.</exception>
+    public static ToolCall Unreadable(string toolName, VerifiedIdentity? caller, string? callId, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return new ToolCall(toolName, caller, callId, reason);
+    }
+
     /// <summary>Returns the argument named <paramref name="name"/>.</summary>
     /// <param name="name">The argument's name.</param>
     /// <param name="value">The argument, when present.</param>
@@ -67,7 +105,7 @@ public sealed class ToolCall
     /// <inheritdoc />
     public override string ToString() => Describe();
 
-    private static byte[] Canonicalize(IReadOnlyDictionary<string, JsonElement> arguments)
+    private static byte[] Canonicalize(IReadOnlyDictionary<string, JsonElement> arguments, bool sorted)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -78,7 +116,18 @@ public sealed class ToolCall
             foreach (string name in names)
             {
                 writer.WritePropertyName(name);
-                Write(writer, arguments[name]);
+                if (sorted)
+                {
+                    Write(writer, arguments[name]);
+                }
+                else if (arguments[name].ValueKind == JsonValueKind.Undefined)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    arguments[name].WriteTo(writer); // as received: the digest still binds the exact arguments
+                }
             }
 
             writer.WriteEndObject();
