@@ -68,7 +68,7 @@ public sealed class GatedAIFunction : DelegatingAIFunction
 
         // A caller that gave up gets cancellation, not a block text the model would never read.
         cancellationToken.ThrowIfCancellationRequested();
-        ReviewTicket? ticket = result.ReviewTicket ?? await QueueAsync(call, result.Decision, result.CorrelationId, cancellationToken).ConfigureAwait(false);
+        ReviewTicket? ticket = result.ReviewTicket ?? await QueueAsync(call, result.Decision, result.ExecutionId, result.TraceId, cancellationToken).ConfigureAwait(false);
         string text = ToolCallBlock.Describe(result.Decision, ticket);
         _options.Logger?.ToolCallBlocked(call.Describe(), result.Decision.Gate, result.Decision.Code, result.Decision.Verdict);
         _options.OnBlocked?.Invoke(new ToolCallBlocked(call, result.Decision, ticket, text));
@@ -110,7 +110,7 @@ public sealed class GatedAIFunction : DelegatingAIFunction
         return new ToolCall(Name, values, caller, callId);
     }
 
-    private async ValueTask<ReviewTicket?> QueueAsync(ToolCall call, GateDecision decision, string correlationId, CancellationToken cancellationToken)
+    private async ValueTask<ReviewTicket?> QueueAsync(ToolCall call, GateDecision decision, string executionId, string? traceId, CancellationToken cancellationToken)
     {
         if (_options.ReviewQueue is not { } queue || decision.Verdict != Verdict.Indeterminate)
         {
@@ -124,7 +124,8 @@ public sealed class GatedAIFunction : DelegatingAIFunction
                 {
                     Action = ActionName,
                     Decision = decision,
-                    CorrelationId = correlationId,
+                    ExecutionId = executionId,
+                    TraceId = traceId,
                     RequestedAt = _options.TimeProvider.GetUtcNow(),
                     Subject = call.Describe(),
                     Pins = decision.Pin is { } pin ? [pin] : [],

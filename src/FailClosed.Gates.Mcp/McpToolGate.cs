@@ -99,7 +99,7 @@ public static class McpToolGate
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            ReviewTicket? ticket = result.ReviewTicket ?? await QueueAsync(action.Name, call, result.Decision, result.CorrelationId, cancellationToken).ConfigureAwait(false);
+            ReviewTicket? ticket = result.ReviewTicket ?? await QueueAsync(action.Name, call, result.Decision, result.ExecutionId, result.TraceId, cancellationToken).ConfigureAwait(false);
             _options.Logger?.ToolCallBlocked(call.Describe(), result.Decision.Gate, result.Decision.Code, result.Decision.Verdict);
             return new CallToolResult
             {
@@ -145,7 +145,7 @@ public static class McpToolGate
             return new ToolCall(toolName, arguments is null ? null : new Dictionary<string, JsonElement>(arguments, StringComparer.Ordinal), caller, callId);
         }
 
-        private async ValueTask<ReviewTicket?> QueueAsync(string action, ToolCall call, GateDecision decision, string correlationId, CancellationToken cancellationToken)
+        private async ValueTask<ReviewTicket?> QueueAsync(string action, ToolCall call, GateDecision decision, string executionId, string? traceId, CancellationToken cancellationToken)
         {
             if (_options.ReviewQueue is not { } queue || decision.Verdict != Verdict.Indeterminate)
             {
@@ -159,7 +159,8 @@ public static class McpToolGate
                     {
                         Action = action,
                         Decision = decision,
-                        CorrelationId = correlationId,
+                        ExecutionId = executionId,
+                    TraceId = traceId,
                         RequestedAt = _options.TimeProvider.GetUtcNow(),
                         Subject = call.Describe(),
                         Pins = decision.Pin is { } pin ? [pin] : [],

@@ -72,7 +72,7 @@ public sealed class ToolCallTests
     [Fact]
     public void Describe_BlockTextWithTicket_NamesTicket()
     {
-        var ticket = new ReviewTicket("review-000001", "pay", "c", DateTimeOffset.UnixEpoch);
+        var ticket = new ReviewTicket("review-000001", "pay", "exec-1", null, DateTimeOffset.UnixEpoch);
 
         string text = ToolCallBlock.Describe(GateDecision.Indeterminate("pdp", GateCodes.Timeout), ticket);
 
