@@ -61,6 +61,8 @@ public static class McpToolGate
         return serverOptions;
     }
 
+    private const string InvalidToolAction = "(invalid tool name)";
+
     private sealed class Filter
     {
         private readonly EvidenceFirstExecutor _executor;
@@ -117,7 +119,17 @@ public static class McpToolGate
                 // at most the catalog plus the names callers tried.
                 if (!_actions.TryGetValue(toolName, out GuardedAction<ToolCall>? action))
                 {
-                    action = new GuardedAction<ToolCall>(_options.ActionPrefix + toolName, _gate, static call => call.Describe());
+                    try
+                    {
+                        action = new GuardedAction<ToolCall>(_options.ActionPrefix + toolName, _gate, static call => call.Describe());
+                    }
+                    catch (ArgumentException)
+                    {
+                        // A name that cannot go into evidence (a control character, too long) is never catalogued:
+                        // record the call under a fixed name, which the strict catalog then refuses.
+                        action = new GuardedAction<ToolCall>(InvalidToolAction, _gate, static call => call.Describe());
+                    }
+
                     if (_actions.Count < 4096)
                     {
                         _actions[toolName] = action;

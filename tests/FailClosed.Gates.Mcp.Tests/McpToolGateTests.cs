@@ -81,6 +81,19 @@ public sealed class McpToolGateTests
     }
 
     [Fact]
+    public async Task CallTool_NameThatCannotGoIntoEvidence_IsBlockedAndRecorded()
+    {
+        await using InProcessMcp mcp = await StartAsync();
+
+        CallToolResult result = await mcp.Client.CallToolAsync("read_invoice\u0007", new Dictionary<string, object?>());
+
+        Assert.True(result.IsError);
+        Assert.StartsWith("Blocked (ActionUnclassified):", InProcessMcp.TextOf(result), StringComparison.Ordinal);
+        Assert.Equal("(invalid tool name)", Assert.Single(_sink.GetRecords()).Action);
+        Assert.Equal(0, _invoicesRead);
+    }
+
+    [Fact]
     public async Task CallTool_NoUser_IsIdentityMissing()
     {
         _user = null;

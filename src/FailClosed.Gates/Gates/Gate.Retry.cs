@@ -26,6 +26,6 @@ public static partial class Gate
         ArgumentOutOfRangeException.ThrowIfGreaterThan(budget, MaxTimeout);
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(delay, budget);
-        return new RetryGate<TContext>("retry(" + gate.Name + ")", gate, maxAttempts, budget, delay, timeProvider ?? TimeProvider.System);
+        return new RetryGate<TContext>(EvidenceName.Compose("retry", gate.Name), gate, maxAttempts, budget, delay, timeProvider ?? TimeProvider.System);
     }
 }
