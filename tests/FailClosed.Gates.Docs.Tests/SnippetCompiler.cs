@@ -30,6 +30,13 @@ internal static partial class SnippetCompiler
         ("evidenceSink", "IEvidenceSink"),
         ("reviewQueue", "IReviewQueue"),
         ("executionId", "string"),
+        ("executor", "EvidenceFirstExecutor"),
+        ("toolGate", "Gate<ToolCall>"),
+        ("tools", "IList<Microsoft.Extensions.AI.AITool>"),
+        ("agentIdentity", "VerifiedIdentity"),
+        ("chatClient", "Microsoft.Extensions.AI.IChatClient"),
+        ("decisionPoint", "IPolicyDecisionPoint<ToolCall>"),
+        ("aclService", "IEntitlementSource"),
     ];
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
