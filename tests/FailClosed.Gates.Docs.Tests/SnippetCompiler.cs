@@ -32,6 +32,13 @@ internal static partial class SnippetCompiler
         ("reviewerDirectory", "IReviewerDirectory"),
         ("executionId", "string"),
         ("serviceProvider", "IServiceProvider"),
+        ("executor", "EvidenceFirstExecutor"),
+        ("toolGate", "Gate<ToolCall>"),
+        ("tools", "IList<Microsoft.Extensions.AI.AITool>"),
+        ("agentIdentity", "VerifiedIdentity"),
+        ("chatClient", "Microsoft.Extensions.AI.IChatClient"),
+        ("decisionPoint", "IPolicyDecisionPoint<ToolCall>"),
+        ("aclService", "IEntitlementSource"),
     ];
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);

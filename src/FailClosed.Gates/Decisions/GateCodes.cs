@@ -80,4 +80,9 @@ public static class GateCodes
 
     /// <summary>An approved run named a ticket that has already run; an approval runs at most once.</summary>
     public const string ReviewConsumed = "ReviewConsumed";
+    /// <summary>An input or an upstream answer could not be read unambiguously (for example a decision point's answer with no verdict, or tool arguments with a duplicated name).</summary>
+    public const string Malformed = "Malformed";
+
+    /// <summary>A remote decision point answered under a policy version other than the pinned one.</summary>
+    public const string PolicyVersionMismatch = "PolicyVersionMismatch";
 }

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace FailClosed.Gates.AI;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = AIGateEventIds.ToolCallBlocked, EventName = "ToolCallBlocked", Level = LogLevel.Warning,
+        Message = "Tool call blocked: {Call} by '{Gate}' with {Code} ({Verdict}).")]
+    public static partial void ToolCallBlocked(this ILogger logger, string call, string gate, string code, Verdict verdict);
+
+    [LoggerMessage(EventId = AIGateEventIds.ToolCallQueued, EventName = "ToolCallQueued", Level = LogLevel.Information,
+        Message = "Blocked tool call {Call} queued for review as ticket '{TicketId}'.")]
+    public static partial void ToolCallQueued(this ILogger logger, string call, string ticketId);
+
+    [LoggerMessage(EventId = AIGateEventIds.ReviewQueueFailed, EventName = "ReviewQueueFailed", Level = LogLevel.Error,
+        Message = "Blocked tool call {Call} could not be queued for review.")]
+    public static partial void ReviewQueueFailed(this ILogger logger, string call, Exception exception);
+}
