@@ -154,6 +154,13 @@ public sealed partial class PostgreSqlEvidenceSink
                     ex);
         }
 
+        // A connection that failed (not a statement the server refused) may mean a restart or failover: idle pooled
+        // connections to the old server would fail the next batch too, so drop them and reconnect.
+        if (ex is not TamperException and not PostgresException)
+        {
+            _dataSource.Clear();
+        }
+
         foreach (PendingAppend item in batch)
         {
             item.TrySetException(failure);

@@ -28,7 +28,7 @@ await using PostgreSqlEvidenceSink sink = await PostgreSqlEvidenceSink.OpenAsync
 {
     DataSource = dataSource,
     Schema = args[1],
-    Origin = "test.example/multi-process",
+    Origin = "test.example/payments",
     SigningKey = new CheckpointKey("test.example/key", ecdsa),
     CheckpointEveryRecords = 64,
     BatchTimeout = TimeSpan.FromSeconds(30),
