@@ -268,7 +268,7 @@ public sealed partial class PostgreSqlEvidenceSink
             Verdict = Verdict.Indeterminate,
             Code = GateCodes.EvidenceUnavailable,
             Gate = nameof(PostgreSqlEvidenceSink),
-            CorrelationId = "resolve-" + unresolved.FirstSequence.ToString(CultureInfo.InvariantCulture),
+            ExecutionId = "resolve-" + unresolved.FirstSequence.ToString(CultureInfo.InvariantCulture),
             Detail = string.Create(
                 CultureInfo.InvariantCulture,
                 $"Records {unresolved.FirstSequence} to {last} were committed, but the commit was not acknowledged, so their appends were refused as EvidenceUnavailable: each announced an action that did not run."),

@@ -61,7 +61,7 @@ for (int w = 0; w < writers; w++)
             {
                 lock (output)
                 {
-                    output.WriteLine($"ack {receipt.Sequence} {result.CorrelationId} {name}");
+                    output.WriteLine($"ack {receipt.Sequence} {result.ExecutionId} {name}");
                     output.Flush();
                 }
             }

@@ -48,12 +48,12 @@ public sealed class MultiProcessTests(PostgreSqlFixture db)
             {
                 string[] parts = ack.Split(' ');
                 EvidenceRecord record = records[int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)];
-                Assert.Equal(parts[2], record.CorrelationId);
+                Assert.Equal(parts[2], record.ExecutionId);
                 Assert.Equal(EvidenceKind.Intent, record.Kind);
             }
 
             // The survivors' executions are complete: an Intent and an Outcome each.
-            Assert.Equal(2 * 2 * 4 * 25, records.Count(r => results[0].Acks.Concat(results[1].Acks).Any(a => a.Split(' ')[2] == r.CorrelationId)));
+            Assert.Equal(2 * 2 * 4 * 25, records.Count(r => results[0].Acks.Concat(results[1].Acks).Any(a => a.Split(' ')[2] == r.ExecutionId)));
 
             // And the trail goes on from its head.
             await using PostgreSqlEvidenceSink sink = await db.OpenAsync(schema);

@@ -47,7 +47,7 @@ public sealed class PostgreSqlEvidenceSinkFaultTests(PostgreSqlFixture db)
         // The lost batch did commit (sequence 0); a Recovery record says so (1) before anything else (2).
         Assert.Equal(2, next.Sequence);
         IReadOnlyList<EvidenceRecord> records = await ExportAndReadAsync(schema);
-        Assert.Equal(["corr-0", "resolve-0", "corr-1"], records.Select(r => r.CorrelationId));
+        Assert.Equal(["corr-0", "resolve-0", "corr-1"], records.Select(r => r.ExecutionId));
         Assert.Equal(EvidenceKind.Recovery, records[1].Kind);
         Assert.Contains("not acknowledged", records[1].Detail, StringComparison.Ordinal);
     }
@@ -71,7 +71,7 @@ public sealed class PostgreSqlEvidenceSinkFaultTests(PostgreSqlFixture db)
 
         Assert.Equal(0, next.Sequence);
         IReadOnlyList<EvidenceRecord> records = await ExportAndReadAsync(schema);
-        Assert.Equal(["corr-1"], records.Select(r => r.CorrelationId));
+        Assert.Equal(["corr-1"], records.Select(r => r.ExecutionId));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class PostgreSqlEvidenceSinkFaultTests(PostgreSqlFixture db)
         Assert.Equal(2, resumed.Sequence);
         Assert.False(sink.IsFaulted);
         IReadOnlyList<EvidenceRecord> records = await ExportAndReadAsync(schema);
-        Assert.Equal(["corr-0", "corr-1", "corr-4"], records.Select(r => r.CorrelationId));
+        Assert.Equal(["corr-0", "corr-1", "corr-4"], records.Select(r => r.ExecutionId));
     }
 
     private Task<PostgreSqlEvidenceSink> OpenWithHookAsync(string schema, Func<BatchStage, NpgsqlConnection, CancellationToken, ValueTask> hook) =>

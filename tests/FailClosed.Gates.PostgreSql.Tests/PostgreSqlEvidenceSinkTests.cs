@@ -191,7 +191,7 @@ public sealed class PostgreSqlEvidenceSinkTests(PostgreSqlFixture db)
             Assert.True(file.IsValid, file.ToString());
             Assert.Equal(database.RootHash, file.RootHash);
             IReadOnlyList<EvidenceRecord> records = FileEvidenceJournal.ReadRecords(path);
-            Assert.Equal(Enumerable.Range(0, 30).Select(i => $"corr-{i}"), records.Select(r => r.CorrelationId));
+            Assert.Equal(Enumerable.Range(0, 30).Select(i => $"corr-{i}"), records.Select(r => r.ExecutionId));
             await Assert.ThrowsAsync<IOException>(() => PostgreSqlEvidenceTrail.ExportAsync(db.DataSource, path, schema));
         }
         finally

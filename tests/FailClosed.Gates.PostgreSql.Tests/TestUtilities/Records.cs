@@ -15,7 +15,7 @@ public static class Records
         Gate = "under-limit",
         Pins = n % 2 == 0 ? [] : [new PolicyPin("limits", "3", new string('a', 64))],
         Subject = n % 4 == 0 ? null : $"payment-{n}",
-        CorrelationId = $"corr-{n}",
+        ExecutionId = $"corr-{n}",
         Detail = n % 5 == 0 ? "System.TimeoutException" : null,
     };
 }
