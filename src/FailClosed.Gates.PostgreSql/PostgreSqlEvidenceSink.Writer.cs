@@ -71,12 +71,16 @@ public sealed partial class PostgreSqlEvidenceSink
         }
     }
 
-    /// <summary>One transaction: lock, read the head, insert the batch with one statement, commit; then complete the appends.</summary>
+    /// <summary>
+    /// One transaction: lock, read the head, insert the batch with one statement, commit; then complete the appends.
+    /// When this instance wrote the head last, all of it goes in one round trip that inserts only if the head is still
+    /// the one it knows (otherwise nothing is inserted, and the batch takes the locking, head-reading path).
+    /// </summary>
     private async Task CommitBatchAsync(List<PendingAppend> batch)
     {
         bool commitSent = false;
         long first = -1;
-        byte[][]? leaves = null;
+        EncodedBatch? encoded = null;
         try
         {
             using var timeout = new CancellationTokenSource(_options.BatchTimeout, _options.TimeProvider);
@@ -84,6 +88,20 @@ public sealed partial class PostgreSqlEvidenceSink
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
+                if (_unresolved is null && _options.BatchHook is null)
+                {
+                    first = _log.Size;
+                    encoded = Encode(batch, first);
+                    commitSent = true;
+                    if (await TryAppendAtKnownHeadAsync(connection, encoded, token).ConfigureAwait(false))
+                    {
+                        Complete(batch, first, encoded.Leaves);
+                        return;
+                    }
+
+                    commitSent = false;
+                }
+
                 NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
@@ -95,7 +113,8 @@ public sealed partial class PostgreSqlEvidenceSink
 
                     await Hook(BatchStage.Locked, connection, token).ConfigureAwait(false);
                     first = _log.Size;
-                    leaves = await InsertAsync(connection, transaction, batch, first, token).ConfigureAwait(false);
+                    encoded = Encode(batch, first);
+                    await InsertAsync(connection, transaction, encoded, token).ConfigureAwait(false);
                     await Hook(BatchStage.BeforeCommit, connection, token).ConfigureAwait(false);
                     commitSent = true;
                     await transaction.CommitAsync(token).ConfigureAwait(false);
@@ -103,14 +122,26 @@ public sealed partial class PostgreSqlEvidenceSink
                 }
             }
         }
+        catch (PostgresException ex) when (commitSent && encoded is not null && !ex.IsTransient && ex.SqlState != PostgresErrorCodes.QueryCanceled)
+        {
+            // The server refused a statement of the one-round-trip transaction: it aborted, and the COMMIT after it
+            // only ended the aborted transaction. Nothing was written.
+            FailBatch(batch, ex, -1, null);
+            return;
+        }
 #pragma warning disable CA1031 // Whatever failed, the batch is not acknowledged; the loop must outlive it.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            FailBatch(batch, ex, commitSent ? first : -1, leaves);
+            FailBatch(batch, ex, commitSent ? first : -1, encoded?.Leaves);
             return;
         }
 
+        Complete(batch, first, encoded.Leaves);
+    }
+
+    private void Complete(List<PendingAppend> batch, long first, byte[][] leaves)
+    {
         for (int i = 0; i < leaves.Length; i++)
         {
             _log.Restore(leaves[i]);
@@ -121,6 +152,51 @@ public sealed partial class PostgreSqlEvidenceSink
         {
             PendingAppend item = batch[i];
             item.TrySetResult(new EvidenceReceipt(first + i, EvidenceHashing.ToHex(leaves[i]), first + i + 1));
+        }
+    }
+
+    /// <summary>
+    /// BEGIN, lock, insert only if the trail's head is this instance's head (and synchronous_commit is not off),
+    /// COMMIT: one round trip. Returns whether the rows were inserted and committed.
+    /// </summary>
+    private async Task<bool> TryAppendAtKnownHeadAsync(NpgsqlConnection connection, EncodedBatch encoded, CancellationToken token)
+    {
+        var batch = new NpgsqlBatch(connection);
+        await using (batch.ConfigureAwait(false))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
+            var lockCommand = new NpgsqlBatchCommand(_sql.Lock);
+            lockCommand.Parameters.AddWithValue("key", _lockKey);
+            batch.BatchCommands.Add(lockCommand);
+            var insert = new NpgsqlBatchCommand(_sql.InsertAtHead);
+            AddRows(insert.Parameters, encoded);
+            insert.Parameters.AddWithValue("next", encoded.First);
+            insert.Parameters.AddWithValue("head", encoded.Previous[0]);
+            batch.BatchCommands.Add(insert);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            try
+            {
+                await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
+            catch (PostgresException) when (connection.State == ConnectionState.Open)
+            {
+                // The server skipped the COMMIT after the error; end the aborted transaction before the connection is reused.
+                var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                await using (rollback.ConfigureAwait(false))
+                {
+                    await rollback.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
+                throw;
+            }
+
+            int inserted = insert.RecordsAffected;
+            if (inserted != 0 && inserted != encoded.Leaves.Length)
+            {
+                throw new InvalidOperationException($"The insert of {encoded.Leaves.Length} evidence records reported {inserted} rows.");
+            }
+
+            return inserted != 0;
         }
     }
 
@@ -276,46 +352,50 @@ public sealed partial class PostgreSqlEvidenceSink
         return new PendingAppend(EvidenceEncoding.EncodeContent(recovery));
     }
 
-    /// <summary>Encodes the batch's entries after the head and inserts them with one statement; returns their leaf hashes.</summary>
-    private async Task<byte[][]> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingAppend> batch, long first, CancellationToken token)
+    /// <summary>Encodes the batch's entries after the head, chained from this instance's last leaf.</summary>
+    private EncodedBatch Encode(List<PendingAppend> batch, long first)
     {
         int count = batch.Count;
-        var seqs = new long[count];
-        var entries = new byte[count][];
-        var leaves = new byte[count][];
-        var previous = new byte[count][];
+        var encoded = new EncodedBatch(first, new long[count], new byte[count][], new byte[count][], new byte[count][]);
         byte[] prev = _log.LastLeafHash.ToArray();
-        using (var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (int i = 0; i < count; i++)
         {
-            for (int i = 0; i < count; i++)
-            {
-                long seq = first + i;
-                byte[] entry = EvidenceEncoding.EncodeEntry(seq, prev, batch[i].Content);
-                var leaf = new byte[EvidenceHashing.HashSize];
-                EvidenceHashing.LeafHash(sha256, entry, leaf);
-                seqs[i] = seq;
-                entries[i] = entry;
-                leaves[i] = leaf;
-                previous[i] = prev;
-                prev = leaf;
-            }
+            long seq = first + i;
+            byte[] entry = EvidenceEncoding.EncodeEntry(seq, prev, batch[i].Content);
+            var leaf = new byte[EvidenceHashing.HashSize];
+            EvidenceHashing.LeafHash(sha256, entry, leaf);
+            encoded.Sequences[i] = seq;
+            encoded.Entries[i] = entry;
+            encoded.Leaves[i] = leaf;
+            encoded.Previous[i] = prev;
+            prev = leaf;
         }
 
+        return encoded;
+    }
+
+    /// <summary>Inserts the batch with one statement over parameter arrays.</summary>
+    private async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EncodedBatch encoded, CancellationToken token)
+    {
         var insert = new NpgsqlCommand(_sql.Insert, connection, transaction);
         await using (insert.ConfigureAwait(false))
         {
-            insert.Parameters.Add(new NpgsqlParameter<long[]>("seq", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = seqs });
-            insert.Parameters.Add(new NpgsqlParameter<byte[][]>("entry", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = entries });
-            insert.Parameters.Add(new NpgsqlParameter<byte[][]>("leaf", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = leaves });
-            insert.Parameters.Add(new NpgsqlParameter<byte[][]>("prev", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = previous });
+            AddRows(insert.Parameters, encoded);
             int inserted = await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            if (inserted != count)
+            if (inserted != encoded.Leaves.Length)
             {
-                throw new InvalidOperationException($"The insert of {count} evidence records reported {inserted} rows.");
+                throw new InvalidOperationException($"The insert of {encoded.Leaves.Length} evidence records reported {inserted} rows.");
             }
         }
+    }
 
-        return leaves;
+    private static void AddRows(NpgsqlParameterCollection parameters, EncodedBatch encoded)
+    {
+        parameters.Add(new NpgsqlParameter<long[]>("seq", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = encoded.Sequences });
+        parameters.Add(new NpgsqlParameter<byte[][]>("entry", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = encoded.Entries });
+        parameters.Add(new NpgsqlParameter<byte[][]>("leaf", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = encoded.Leaves });
+        parameters.Add(new NpgsqlParameter<byte[][]>("prev", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = encoded.Previous });
     }
 
     private ValueTask Hook(BatchStage stage, NpgsqlConnection connection, CancellationToken token) =>

@@ -133,6 +133,9 @@ public sealed partial class PostgreSqlEvidenceSink : IEvidenceSink, IAsyncDispos
         GateCodes.EvidenceUnavailable,
         $"The PostgreSQL evidence sink for schema '{_schema}' is closed; the record was not written.");
 
+    /// <summary>A batch's rows, chained after sequence <see cref="First"/>.</summary>
+    private sealed record EncodedBatch(long First, long[] Sequences, byte[][] Entries, byte[][] Leaves, byte[][] Previous);
+
     /// <summary>A batch whose commit was sent but not acknowledged: its first sequence and leaf hashes.</summary>
     private sealed record UnresolvedBatch(long FirstSequence, byte[][] Leaves);
 }

@@ -12,6 +12,17 @@ internal sealed class Sql(string schema)
     /// <summary>Inserts a batch with one statement over parameter arrays.</summary>
     public string Insert { get; } = $"INSERT INTO {schema}.evidence (seq, entry, leaf_hash, prev_hash) SELECT * FROM unnest(@seq, @entry, @leaf, @prev)";
 
+    /// <summary>
+    /// Inserts a batch only when the trail's head is the one it was chained to (no row at or after <c>@next</c>, and the
+    /// row before it has leaf hash <c>@head</c>) and the session's commits are synchronous; otherwise inserts nothing.
+    /// </summary>
+    public string InsertAtHead { get; } = $"""
+        INSERT INTO {schema}.evidence (seq, entry, leaf_hash, prev_hash) SELECT * FROM unnest(@seq, @entry, @leaf, @prev)
+        WHERE current_setting('synchronous_commit') <> 'off'
+          AND NOT EXISTS (SELECT 1 FROM {schema}.evidence WHERE seq >= @next)
+          AND (@next = 0 OR EXISTS (SELECT 1 FROM {schema}.evidence WHERE seq = @next - 1 AND leaf_hash = @head))
+        """;
+
     /// <summary>Reads the latest checkpoint.</summary>
     public string LatestCheckpoint { get; } = $"SELECT tree_size, note FROM {schema}.evidence_checkpoints ORDER BY tree_size DESC LIMIT 1";
 
