@@ -19,6 +19,7 @@ internal static class Cli
         DumpCommand.Create,
         ProveCommand.Create,
         CheckpointCommand.Create,
+        ExportCommand.Create,
     ];
 
     /// <summary>Builds the root command with every command.</summary>
