@@ -177,6 +177,75 @@ public sealed class PostgreSqlEvidenceSinkFaultTests(PostgreSqlFixture db)
         Assert.Equal(["corr-0", "corr-1", "corr-4"], records.Select(r => r.ExecutionId));
     }
 
+    [Fact]
+    public async Task AppendAsync_SynchronousCommitTurnedOffAfterOpen_EveryBatchRefusedNothingWritten()
+    {
+        string schema = await db.NewSchemaAsync();
+        string role = "sc_" + schema;
+        await db.ExecuteAsync($"CREATE ROLE {role} LOGIN");
+        await db.ExecuteAsync(PostgreSqlEvidenceSchema.GetGrantScript(role, schema));
+        await using NpgsqlDataSource appSource = db.Server.CreateDataSource(b => b.Username = role);
+        await using PostgreSqlEvidenceSink sink = await PostgreSqlEvidenceSink.OpenAsync(db.Options(schema, appSource));
+        await sink.AppendAsync(Records.Record(0));
+
+        // A DBA turns it off for the role; new sessions get it.
+        await db.ExecuteAsync($"ALTER ROLE {role} SET synchronous_commit = off");
+        appSource.Clear();
+
+        EvidenceUnavailableException ex = await Assert.ThrowsAsync<EvidenceUnavailableException>(async () => await sink.AppendAsync(Records.Record(1)));
+        Assert.Contains("synchronous_commit", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1L, await db.ScalarAsync<long>($"SELECT count(*) FROM {schema}.evidence"));
+    }
+
+    [Fact]
+    public async Task CheckpointTimer_AnotherInstanceAppended_CheckpointCoversItsRecordsAndIsPublished()
+    {
+        string schema = await db.NewSchemaAsync();
+        var clock = new FakeTimeProvider();
+        var anchor = new AwaitingAnchor(treeSize: 3);
+        await using PostgreSqlEvidenceSink idle = await PostgreSqlEvidenceSink.OpenAsync(new PostgreSqlEvidenceSinkOptions
+        {
+            DataSource = db.DataSource,
+            Schema = schema,
+            Origin = PostgreSqlFixture.Origin,
+            SigningKey = db.Key,
+            TimeProvider = clock,
+            CheckpointInterval = TimeSpan.FromMinutes(1),
+            Anchor = anchor,
+        });
+        await using (PostgreSqlEvidenceSink other = await db.OpenAsync(schema))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                await other.AppendAsync(Records.Record(i));
+            }
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        EvidenceCheckpoint published = await anchor.Published.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
+
+        Assert.Equal(3, published.TreeSize);
+        Assert.Equal(3, idle.Count);
+        Assert.Equal(published.RootHash, (await PostgreSqlEvidenceTrail.VerifyAsync(db.DataSource, [db.Key], schema)).RootHash);
+    }
+
+    private sealed class AwaitingAnchor(long treeSize) : ICheckpointAnchor
+    {
+        private readonly TaskCompletionSource<EvidenceCheckpoint> _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<EvidenceCheckpoint> Published => _published.Task;
+
+        public ValueTask PublishAsync(EvidenceCheckpoint checkpoint, CancellationToken cancellationToken)
+        {
+            if (checkpoint.TreeSize == treeSize)
+            {
+                _published.TrySetResult(checkpoint);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
     private Task<PostgreSqlEvidenceSink> OpenWithHookAsync(string schema, Func<BatchStage, NpgsqlConnection, CancellationToken, ValueTask> hook) =>
         PostgreSqlEvidenceSink.OpenAsync(new PostgreSqlEvidenceSinkOptions
         {
