@@ -53,6 +53,36 @@ public sealed class PostgreSqlEvidenceSinkFaultTests(PostgreSqlFixture db)
     }
 
     [Fact]
+    public async Task AppendAsync_CommitAcknowledgementLost_LogsUnknownThenResolvedWithTheirEventIds()
+    {
+        string schema = await db.NewSchemaAsync();
+        var logs = new CapturingLoggerFactory();
+        int batches = 0;
+        await using PostgreSqlEvidenceSink sink = await PostgreSqlEvidenceSink.OpenAsync(new PostgreSqlEvidenceSinkOptions
+        {
+            DataSource = db.DataSource,
+            Schema = schema,
+            Origin = PostgreSqlFixture.Origin,
+            SigningKey = db.Key,
+            CheckpointInterval = Timeout.InfiniteTimeSpan,
+            LoggerFactory = logs,
+            BatchHook = (stage, _, _) =>
+                stage == BatchStage.AfterCommit && Interlocked.Increment(ref batches) == 1
+                    ? throw new NpgsqlException("Exception while reading from stream")
+                    : ValueTask.CompletedTask,
+        });
+
+        await Assert.ThrowsAsync<EvidenceUnavailableException>(async () => await sink.AppendAsync(Records.Record(0)));
+        await sink.AppendAsync(Records.Record(1));
+
+        int[] ids = [.. logs.Entries.Select(e => e.EventId.Id)];
+        Assert.Equal([PostgreSqlEventId.SinkOpened, PostgreSqlEventId.BatchOutcomeUnknown, PostgreSqlEventId.BatchOutcomeResolved], ids.Where(id => id != PostgreSqlEventId.CheckpointWritten));
+        Assert.Contains("was committed", logs.Entries.Single(e => e.EventId.Id == PostgreSqlEventId.BatchOutcomeResolved).Message, StringComparison.Ordinal);
+        Assert.All(logs.Entries, e => Assert.Equal("FailClosed.Gates.PostgreSql.EvidenceSink", e.Category));
+        Assert.All(logs.Entries, e => Assert.DoesNotContain("Host=", e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AppendAsync_CommitOutcomeUnknownButRolledBack_ResolvedWithoutARecoveryRecord()
     {
         string schema = await db.NewSchemaAsync();
