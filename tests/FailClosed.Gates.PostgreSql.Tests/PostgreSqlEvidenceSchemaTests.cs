@@ -64,6 +64,25 @@ public sealed class PostgreSqlEvidenceSchemaTests(PostgreSqlFixture db)
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
     }
 
+    [Fact]
+    public void DocsForDbas_MigrationAndGrants_AreWhatTheLibraryRuns()
+    {
+        string directory = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(directory, "FailClosed.Gates.sln")))
+        {
+            directory = Path.GetDirectoryName(directory) ?? throw new InvalidOperationException("The repository root was not found above the test assembly.");
+        }
+
+        string[] blocks = File.ReadAllText(Path.Combine(directory, "docs", "postgresql-schema.md"))
+            .Split("```sql\n")
+            .Skip(1)
+            .Select(b => b[..b.IndexOf("\n```", StringComparison.Ordinal)])
+            .ToArray();
+
+        Assert.Equal(PostgreSqlEvidenceSchema.GetMigrationScript().TrimEnd(), blocks[0]);
+        Assert.Equal(PostgreSqlEvidenceSchema.GetGrantScript("payments_app").TrimEnd(), blocks[1]);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("Public")]
