@@ -20,6 +20,7 @@ internal static class Cli
         ProveCommand.Create,
         CheckpointCommand.Create,
         ReviewCommand.Create,
+        ExportCommand.Create,
     ];
 
     /// <summary>Builds the root command with every command.</summary>

@@ -18,4 +18,18 @@ internal static class CommonSymbols
         HelpName = "name=key.pem",
         Arity = ArgumentArity.ZeroOrMore,
     };
+
+    /// <summary>The PostgreSQL connection string option, <c>--connection</c>.</summary>
+    public static Option<string> Connection() => new("--connection")
+    {
+        Description = "A PostgreSQL trail instead of a journal file: an Npgsql connection string (keep the password out of it: PGPASSWORD and ~/.pgpass are honoured).",
+        HelpName = "connection string",
+    };
+
+    /// <summary>The PostgreSQL schema option, <c>--schema</c>.</summary>
+    public static Option<string> Schema() => new("--schema")
+    {
+        Description = "The schema holding the PostgreSQL trail (default 'failclosed').",
+        HelpName = "name",
+    };
 }

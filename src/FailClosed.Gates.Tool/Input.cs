@@ -25,6 +25,20 @@ internal static class Input
         return path;
     }
 
+    /// <summary>Creates a data source for a connection string given on the command line.</summary>
+    public static Npgsql.NpgsqlDataSource DataSource(string connectionString)
+    {
+        try
+        {
+            return Npgsql.NpgsqlDataSource.Create(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            // The message names the bad keyword, never the connection string.
+            throw new UsageException($"the --connection value is not a valid connection string: {ex.Message}");
+        }
+    }
+
     /// <summary>Reads a UTF-8 text file.</summary>
     public static string ReadText(string path, string what)
     {

@@ -28,7 +28,7 @@ public sealed class EvidenceVerification
     /// <summary>Gets the index of the first bad record, or null when valid or when only the checkpoint is bad.</summary>
     public long? FailedIndex { get; }
 
-    /// <summary>Gets the byte offset of the first bad record's frame, or null.</summary>
+    /// <summary>Gets the byte offset of the first bad record's frame in a journal file, or null (also for a trail verified from its entries).</summary>
     public long? FailedOffset { get; }
 
     /// <summary>Gets what failed, or null when valid.</summary>
@@ -38,6 +38,6 @@ public sealed class EvidenceVerification
     public override string ToString() => IsValid
         ? $"OK: {TreeSize} records, root {RootHash}" + (Checkpoint is null ? ", no checkpoint checked" : $", checkpoint at {Checkpoint.TreeSize} verified")
         : FailedIndex is { } index
-            ? $"BAD: record {index} (byte {FailedOffset}): {Reason}"
+            ? FailedOffset is { } offset ? $"BAD: record {index} (byte {offset}): {Reason}" : $"BAD: record {index}: {Reason}"
             : $"BAD: {Reason}";
 }

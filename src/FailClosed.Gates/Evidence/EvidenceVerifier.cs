@@ -6,7 +6,7 @@ namespace FailClosed.Gates;
 /// Verifies a <see cref="FileEvidenceJournal"/> file independently of the writer, and builds and checks RFC 9162
 /// inclusion and consistency proofs.
 /// </summary>
-public static class EvidenceVerifier
+public static partial class EvidenceVerifier
 {
     /// <summary>
     /// Reads every frame, checks its CRC, canonical encoding, sequence and chain, recomputes the Merkle root, and
@@ -126,54 +126,72 @@ public static class EvidenceVerifier
 
     internal static EvidenceVerification Verify(IJournalStorage storage, string? note, IReadOnlyList<CheckpointKey> trustedKeys)
     {
-        EvidenceCheckpoint? checkpoint = null;
-        string? checkpointProblem = null;
-        if (trustedKeys.Count > 0)
-        {
-            if (note is null)
-            {
-                checkpointProblem = "the checkpoint file is missing";
-            }
-            else
-            {
-                checkpoint = CheckpointNote.TryVerify(note, trustedKeys, out string reason);
-                checkpointProblem = checkpoint is null ? reason : null;
-            }
-        }
-
+        EvidenceCheckpoint? checkpoint = CheckNote(note, "the checkpoint file is missing", trustedKeys, out string? checkpointProblem);
         using JournalScan scan = JournalScanner.Scan(storage, checkpoint?.TreeSize ?? -1, keepLeaves: false);
-        string root = EvidenceHashing.ToHex(scan.Log.Root());
         if (scan.Defect is { } defect)
         {
             string reason = defect.IsTornTail ? defect.Reason + " (a torn tail: opening the journal would cut it and record a Recovery)" : defect.Reason;
-            return new EvidenceVerification(scan.Log.Size, root, null, defect.Index, defect.Offset, reason);
+            return new EvidenceVerification(scan.Log.Size, EvidenceHashing.ToHex(scan.Log.Root()), null, defect.Index, defect.Offset, reason);
         }
 
+        return Conclude(scan.Log, scan.CheckpointRoot, checkpoint, checkpointProblem, scan.KeyRotations, trustedKeys);
+    }
+
+    /// <summary>Parses and verifies the checkpoint note when keys are given; returns it, or null and why not.</summary>
+    private static EvidenceCheckpoint? CheckNote(string? note, string missing, IReadOnlyList<CheckpointKey> trustedKeys, out string? problem)
+    {
+        problem = null;
+        if (trustedKeys.Count == 0)
+        {
+            return null;
+        }
+
+        if (note is null)
+        {
+            problem = missing;
+            return null;
+        }
+
+        EvidenceCheckpoint? checkpoint = CheckpointNote.TryVerify(note, trustedKeys, out string reason);
+        problem = checkpoint is null ? reason : null;
+        return checkpoint;
+    }
+
+    /// <summary>Judges a log whose every record verified against its checkpoint, and the key that signed it.</summary>
+    private static EvidenceVerification Conclude(
+        EvidenceLog log,
+        byte[]? checkpointRoot,
+        EvidenceCheckpoint? checkpoint,
+        string? checkpointProblem,
+        IReadOnlyList<EvidenceRecord> keyRotations,
+        IReadOnlyList<CheckpointKey> trustedKeys)
+    {
+        string root = EvidenceHashing.ToHex(log.Root());
         if (checkpointProblem is not null)
         {
-            return new EvidenceVerification(scan.Log.Size, root, null, null, null, checkpointProblem);
+            return new EvidenceVerification(log.Size, root, null, null, null, checkpointProblem);
         }
 
         if (checkpoint is not null)
         {
-            if (scan.CheckpointRoot is null)
+            if (checkpointRoot is null)
             {
-                return new EvidenceVerification(scan.Log.Size, root, null, null, null, $"the journal holds {scan.Log.Size} records but its checkpoint commits to {checkpoint.TreeSize}: records were cut");
+                return new EvidenceVerification(log.Size, root, null, null, null, $"the journal holds {log.Size} records but its checkpoint commits to {checkpoint.TreeSize}: records were cut");
             }
 
-            string checkpointRoot = EvidenceHashing.ToHex(scan.CheckpointRoot);
-            if (checkpointRoot != checkpoint.RootHash)
+            string atCheckpoint = EvidenceHashing.ToHex(checkpointRoot);
+            if (atCheckpoint != checkpoint.RootHash)
             {
-                return new EvidenceVerification(scan.Log.Size, root, null, null, null, $"the root of the first {checkpoint.TreeSize} records is {checkpointRoot}, not the checkpoint's {checkpoint.RootHash}");
+                return new EvidenceVerification(log.Size, root, null, null, null, $"the root of the first {checkpoint.TreeSize} records is {atCheckpoint}, not the checkpoint's {checkpoint.RootHash}");
             }
 
-            if (KeyRotationRule.Check(scan.KeyRotations, checkpoint.Note, trustedKeys) is { } rotation)
+            if (KeyRotationRule.Check(keyRotations, checkpoint.Note, trustedKeys) is { } rotation)
             {
-                return new EvidenceVerification(scan.Log.Size, root, null, null, null, rotation);
+                return new EvidenceVerification(log.Size, root, null, null, null, rotation);
             }
         }
 
-        return new EvidenceVerification(scan.Log.Size, root, checkpoint, null, null, null);
+        return new EvidenceVerification(log.Size, root, checkpoint, null, null, null);
     }
 
     internal static IJournalStorage OpenRead(string path) =>

@@ -1,0 +1,469 @@
+using System.Data;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FailClosed.Gates.PostgreSql;
+
+public sealed partial class PostgreSqlEvidenceSink
+{
+    private const int MaxBatchBytes = 4 * 1024 * 1024;
+
+    private async Task RunWriterAsync()
+    {
+        ChannelReader<PendingAppend> reader = _channel.Reader;
+        var batch = new List<PendingAppend>(64);
+        PendingAppend? carry = null;
+        while (carry is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            int bytes = 0;
+            bool checkpointRequested = false;
+            while (batch.Count < _options.MaxBatchRecords)
+            {
+                PendingAppend? item = carry;
+                carry = null;
+                if (item is null && !reader.TryRead(out item))
+                {
+                    break;
+                }
+
+                if (item.Content is null)
+                {
+                    checkpointRequested = true;
+                    continue;
+                }
+
+                if (Volatile.Read(ref _fault) is { } fault)
+                {
+                    item.TrySetException(Faulted(fault));
+                    continue;
+                }
+
+                if (batch.Count > 0 && bytes + item.Content.Length > MaxBatchBytes)
+                {
+                    carry = item;
+                    break;
+                }
+
+                bytes += item.Content.Length;
+                batch.Add(item);
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitBatchAsync(batch).ConfigureAwait(false);
+            }
+
+            long sinceCheckpoint = _log.Size - _checkpointedSize;
+            if (Volatile.Read(ref _fault) is null
+                && (sinceCheckpoint >= _options.CheckpointEveryRecords || checkpointRequested))
+            {
+                await CheckpointAsync(force: false).ConfigureAwait(false);
+            }
+        }
+
+        if (Volatile.Read(ref _fault) is null && _log.Size != _checkpointedSize)
+        {
+            await CheckpointAsync(force: false).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One transaction: lock, read the head, insert the batch with one statement, commit; then complete the appends.
+    /// When this instance wrote the head last, all of it goes in one round trip that inserts only if the head is still
+    /// the one it knows (otherwise nothing is inserted, and the batch takes the locking, head-reading path).
+    /// </summary>
+    private async Task CommitBatchAsync(List<PendingAppend> batch)
+    {
+        bool commitSent = false;
+        long first = -1;
+        EncodedBatch? encoded = null;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.BatchTimeout, _options.TimeProvider);
+            CancellationToken token = timeout.Token;
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                if (_unresolved is null && _options.BatchHook is null)
+                {
+                    first = _log.Size;
+                    encoded = Encode(batch, first);
+                    commitSent = true;
+                    if (await TryAppendAtKnownHeadAsync(connection, encoded, token).ConfigureAwait(false))
+                    {
+                        Complete(batch, first, encoded.Leaves);
+                        return;
+                    }
+
+                    commitSent = false;
+                }
+
+                NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    await LockAndCatchUpAsync(connection, transaction, token).ConfigureAwait(false);
+                    if (ResolveUnknownBatch() is { } recovery)
+                    {
+                        batch.Insert(0, recovery);
+                    }
+
+                    await Hook(BatchStage.Locked, connection, token).ConfigureAwait(false);
+                    first = _log.Size;
+                    encoded = Encode(batch, first);
+                    await InsertAsync(connection, transaction, encoded, token).ConfigureAwait(false);
+                    await Hook(BatchStage.BeforeCommit, connection, token).ConfigureAwait(false);
+                    commitSent = true;
+                    await transaction.CommitAsync(token).ConfigureAwait(false);
+                    await Hook(BatchStage.AfterCommit, connection, token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (PostgresException ex) when (commitSent && encoded is not null && !ex.IsTransient && ex.SqlState != PostgresErrorCodes.QueryCanceled)
+        {
+            // The server refused a statement of the one-round-trip transaction: it aborted, and the COMMIT after it
+            // only ended the aborted transaction. Nothing was written.
+            FailBatch(batch, ex, -1, null);
+            return;
+        }
+#pragma warning disable CA1031 // Whatever failed, the batch is not acknowledged; the loop must outlive it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            FailBatch(batch, ex, commitSent ? first : -1, encoded?.Leaves);
+            return;
+        }
+
+        Complete(batch, first, encoded.Leaves);
+    }
+
+    private void Complete(List<PendingAppend> batch, long first, byte[][] leaves)
+    {
+        for (int i = 0; i < leaves.Length; i++)
+        {
+            _log.Restore(leaves[i]);
+        }
+
+        Volatile.Write(ref _durableCount, _log.Size);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            PendingAppend item = batch[i];
+            item.TrySetResult(new EvidenceReceipt(first + i, EvidenceHashing.ToHex(leaves[i]), first + i + 1));
+        }
+    }
+
+    /// <summary>
+    /// BEGIN, lock, insert only if the trail's head is this instance's head (and synchronous_commit is not off),
+    /// COMMIT: one round trip. Returns whether the rows were inserted and committed.
+    /// </summary>
+    private async Task<bool> TryAppendAtKnownHeadAsync(NpgsqlConnection connection, EncodedBatch encoded, CancellationToken token)
+    {
+        var batch = new NpgsqlBatch(connection);
+        await using (batch.ConfigureAwait(false))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
+            var lockCommand = new NpgsqlBatchCommand(_sql.Lock);
+            lockCommand.Parameters.AddWithValue("key", _lockKey);
+            batch.BatchCommands.Add(lockCommand);
+            var insert = new NpgsqlBatchCommand(_sql.InsertAtHead);
+            AddRows(insert.Parameters, encoded);
+            insert.Parameters.AddWithValue("next", encoded.First);
+            insert.Parameters.AddWithValue("head", encoded.Previous[0]);
+            batch.BatchCommands.Add(insert);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            try
+            {
+                await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
+            catch (PostgresException) when (connection.State == ConnectionState.Open)
+            {
+                // The server skipped the COMMIT after the error; end the aborted transaction before the connection is reused.
+                var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                await using (rollback.ConfigureAwait(false))
+                {
+                    await rollback.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
+                throw;
+            }
+
+            int inserted = insert.RecordsAffected;
+            if (inserted != 0 && inserted != encoded.Leaves.Length)
+            {
+                throw new InvalidOperationException($"The insert of {encoded.Leaves.Length} evidence records reported {inserted} rows.");
+            }
+
+            return inserted != 0;
+        }
+    }
+
+    private void FailBatch(List<PendingAppend> batch, Exception ex, long unresolvedFirst, byte[][]? leaves)
+    {
+        EvidenceUnavailableException failure;
+        if (ex is TamperException)
+        {
+            Interlocked.CompareExchange(ref _fault, ex, null);
+            _logger.TamperDetected(_schema, ex.Message);
+            failure = Faulted(ex);
+        }
+        else if (unresolvedFirst >= 0 && leaves is not null)
+        {
+            _unresolved = new UnresolvedBatch(unresolvedFirst, leaves);
+            _unresolvedCommitted = false;
+            _logger.BatchOutcomeUnknown(batch.Count, unresolvedFirst, _schema, ex);
+            failure = new EvidenceUnavailableException(
+                GateCodes.EvidenceUnavailable,
+                $"The commit of {batch.Count} evidence records from sequence {unresolvedFirst} in schema '{_schema}' was not acknowledged ({ex.Message}); the record may or may not be in the trail and is not retried.",
+                ex);
+        }
+        else
+        {
+            _logger.BatchFailed(batch.Count, _schema, ex);
+            failure = ex is EvidenceUnavailableException unavailable
+                ? unavailable
+                : new EvidenceUnavailableException(
+                    GateCodes.EvidenceUnavailable,
+                    $"A batch of {batch.Count} evidence records in schema '{_schema}' failed before its commit ({ex.Message}); the record was not written and is not retried.",
+                    ex);
+        }
+
+        // A connection that failed (not a statement the server refused) may mean a restart or failover: idle pooled
+        // connections to the old server would fail the next batch too, so drop them and reconnect.
+        if (ex is not TamperException and not PostgresException)
+        {
+            _dataSource.Clear();
+        }
+
+        foreach (PendingAppend item in batch)
+        {
+            item.TrySetException(failure);
+        }
+    }
+
+    /// <summary>Takes the append lock, checks synchronous_commit, and reads every row appended since this instance's head.</summary>
+    private async Task LockAndCatchUpAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken token)
+    {
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using (batch.ConfigureAwait(false))
+        {
+            var lockCommand = new NpgsqlBatchCommand(_sql.Lock);
+            lockCommand.Parameters.AddWithValue("key", _lockKey);
+            batch.BatchCommands.Add(lockCommand);
+            var rows = new NpgsqlBatchCommand(_sql.RowsFrom);
+            rows.Parameters.AddWithValue("from", Math.Max(_log.Size - 1, 0));
+            batch.BatchCommands.Add(rows);
+
+            NpgsqlDataReader reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(token).ConfigureAwait(false);
+                ThrowIfNotSynchronous(reader.GetString(1), _schema);
+                await reader.NextResultAsync(token).ConfigureAwait(false);
+                await CatchUpAsync(reader, token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Advances the log over rows other instances (or an unacknowledged batch of this one) committed, checking that the
+    /// row at this instance's head is unchanged and that every later row follows the chain.
+    /// </summary>
+    private async Task CatchUpAsync(NpgsqlDataReader reader, CancellationToken token)
+    {
+        long known = _log.Size;
+        bool sawHead = known == 0;
+        var leaf = new byte[EvidenceHashing.HashSize];
+        var previous = new byte[EvidenceHashing.HashSize];
+        while (await reader.ReadAsync(token).ConfigureAwait(false))
+        {
+            long seq = reader.GetInt64(0);
+            ReadHash(reader, 1, leaf);
+            ReadHash(reader, 2, previous);
+            if (seq == known - 1)
+            {
+                if (!leaf.AsSpan().SequenceEqual(_log.LastLeafHash))
+                {
+                    throw new TamperException($"record {seq}'s leaf hash changed from {EvidenceHashing.ToHex(_log.LastLeafHash)} to {EvidenceHashing.ToHex(leaf)}");
+                }
+
+                sawHead = true;
+                continue;
+            }
+
+            if (!sawHead)
+            {
+                throw new TamperException($"record {known - 1}, which this instance saw committed, is missing: records were cut");
+            }
+
+            CheckNext(_log, seq, previous);
+            if (_unresolved is { } unresolved && seq == unresolved.FirstSequence)
+            {
+                _unresolvedCommitted = leaf.AsSpan().SequenceEqual(unresolved.Leaves[0]);
+            }
+
+            _log.Restore(leaf);
+        }
+
+        if (!sawHead)
+        {
+            throw new TamperException($"the trail holds fewer than the {known} records this instance saw committed: records were cut");
+        }
+
+        Volatile.Write(ref _durableCount, _log.Size);
+    }
+
+    /// <summary>After a catch-up, learns whether an unacknowledged batch committed; returns a Recovery record to append when it did.</summary>
+    private PendingAppend? ResolveUnknownBatch()
+    {
+        if (_unresolved is not { } unresolved)
+        {
+            return null;
+        }
+
+        // The lock is held and the head read: the unacknowledged transaction has finished one way or the other (it held
+        // the same lock until it committed or aborted), so the rows say which.
+        bool committed = _unresolvedCommitted;
+        _unresolved = null;
+        _unresolvedCommitted = false;
+        long last = unresolved.FirstSequence + unresolved.Leaves.Length - 1;
+        string outcome = committed ? "committed: its records are in the trail, though their appends were refused" : "not committed: none of its records are in the trail";
+        _logger.BatchOutcomeResolved(unresolved.Leaves.Length, unresolved.FirstSequence, _schema, outcome);
+        if (!committed)
+        {
+            return null;
+        }
+
+        var recovery = new EvidenceRecord
+        {
+            Timestamp = _options.TimeProvider.GetUtcNow(),
+            Action = "evidence.postgresql.resolve",
+            Kind = EvidenceKind.Recovery,
+            Verdict = Verdict.Indeterminate,
+            Code = GateCodes.EvidenceUnavailable,
+            Gate = nameof(PostgreSqlEvidenceSink),
+            ExecutionId = "resolve-" + unresolved.FirstSequence.ToString(CultureInfo.InvariantCulture),
+            Detail = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Records {unresolved.FirstSequence} to {last} were committed, but the commit was not acknowledged, so their appends were refused as EvidenceUnavailable: each announced an action that did not run."),
+        };
+        return new PendingAppend(EvidenceEncoding.EncodeContent(recovery));
+    }
+
+    /// <summary>Encodes the batch's entries after the head, chained from this instance's last leaf.</summary>
+    private EncodedBatch Encode(List<PendingAppend> batch, long first)
+    {
+        int count = batch.Count;
+        var encoded = new EncodedBatch(first, new long[count], new byte[count][], new byte[count][], new byte[count][]);
+        byte[] prev = _log.LastLeafHash.ToArray();
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (int i = 0; i < count; i++)
+        {
+            long seq = first + i;
+            byte[] entry = EvidenceEncoding.EncodeEntry(seq, prev, batch[i].Content);
+            var leaf = new byte[EvidenceHashing.HashSize];
+            EvidenceHashing.LeafHash(sha256, entry, leaf);
+            encoded.Sequences[i] = seq;
+            encoded.Entries[i] = entry;
+            encoded.Leaves[i] = leaf;
+            encoded.Previous[i] = prev;
+            prev = leaf;
+        }
+
+        return encoded;
+    }
+
+    /// <summary>Inserts the batch with one statement over parameter arrays.</summary>
+    private async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EncodedBatch encoded, CancellationToken token)
+    {
+        var insert = new NpgsqlCommand(_sql.Insert, connection, transaction);
+        await using (insert.ConfigureAwait(false))
+        {
+            AddRows(insert.Parameters, encoded);
+            int inserted = await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            if (inserted != encoded.Leaves.Length)
+            {
+                throw new InvalidOperationException($"The insert of {encoded.Leaves.Length} evidence records reported {inserted} rows.");
+            }
+        }
+    }
+
+    private static void AddRows(NpgsqlParameterCollection parameters, EncodedBatch encoded)
+    {
+        parameters.Add(new NpgsqlParameter<long[]>("seq", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = encoded.Sequences });
+        parameters.Add(new NpgsqlParameter<byte[][]>("entry", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = encoded.Entries });
+        parameters.Add(new NpgsqlParameter<byte[][]>("leaf", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = encoded.Leaves });
+        parameters.Add(new NpgsqlParameter<byte[][]>("prev", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = encoded.Previous });
+    }
+
+    private ValueTask Hook(BatchStage stage, NpgsqlConnection connection, CancellationToken token) =>
+        _options.BatchHook is { } hook ? hook(stage, connection, token) : ValueTask.CompletedTask;
+
+    /// <summary>Catches up without the lock (committed rows are always a prefix), signs the head, stores and publishes it.</summary>
+    /// <returns>False when the checkpoint could not be written; it is tried again later.</returns>
+    private async Task<bool> CheckpointAsync(bool force)
+    {
+        long size = _log.Size;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.BatchTimeout, _options.TimeProvider);
+            CancellationToken token = timeout.Token;
+            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var rows = new NpgsqlCommand(_sql.RowsFrom, connection);
+                await using (rows.ConfigureAwait(false))
+                {
+                    rows.Parameters.AddWithValue("from", Math.Max(_log.Size - 1, 0));
+                    NpgsqlDataReader reader = await rows.ExecuteReaderAsync(token).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        await CatchUpAsync(reader, token).ConfigureAwait(false);
+                    }
+                }
+
+                size = _log.Size;
+                if (!force && size == _checkpointedSize)
+                {
+                    return true;
+                }
+
+                byte[] root = _log.Root();
+                EvidenceCheckpoint checkpoint = CheckpointNote.Sign(_options.Origin, size, root, _options.SigningKey);
+                var insert = new NpgsqlCommand(_sql.InsertCheckpoint, connection);
+                await using (insert.ConfigureAwait(false))
+                {
+                    insert.Parameters.AddWithValue("size", size);
+                    insert.Parameters.AddWithValue("root", root);
+                    insert.Parameters.AddWithValue("note", checkpoint.Note);
+                    await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
+                if (_options.Anchor is { } anchor)
+                {
+                    await anchor.PublishAsync(checkpoint, token).ConfigureAwait(false);
+                }
+
+                _checkpointedSize = size;
+                Volatile.Write(ref _lastCheckpoint, checkpoint);
+                _logger.CheckpointWritten(size, _schema);
+                return true;
+            }
+        }
+        catch (TamperException ex)
+        {
+            Interlocked.CompareExchange(ref _fault, ex, null);
+            _logger.TamperDetected(_schema, ex.Message);
+            return false;
+        }
+#pragma warning disable CA1031 // A checkpoint that could not be written is tried again; the records themselves are committed.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.CheckpointFailed(size, _schema, ex);
+            return false;
+        }
+    }
+}
