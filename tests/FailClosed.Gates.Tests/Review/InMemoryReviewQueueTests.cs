@@ -1,4 +1,3 @@
-using FailClosed.Gates.Tests.TestUtilities;
 
 namespace FailClosed.Gates.Tests.Review;
 
@@ -7,7 +6,7 @@ public sealed class InMemoryReviewQueueTests
     [Fact]
     public async Task EnqueueAsync_IssuesSequentialTicketsStampedByTheClock()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new ManualTimeProvider();
         var queue = new InMemoryReviewQueue(clock);
 
         ReviewTicket first = await queue.EnqueueAsync(Request("a", "c1"));
