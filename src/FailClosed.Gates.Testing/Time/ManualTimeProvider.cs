@@ -59,6 +59,27 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Gets the instant the earliest armed timer is due, or null when none is armed.</summary>
+    internal DateTimeOffset? NextDueAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                DateTimeOffset? next = null;
+                foreach (ManualTimer timer in _timers)
+                {
+                    if (timer.DueAt is { } at && (next is null || at < next))
+                    {
+                        next = at;
+                    }
+                }
+
+                return next;
+            }
+        }
+    }
+
     /// <summary>Gets the number of timers ever created.</summary>
     public long TimersCreated => Interlocked.Read(ref _created);
 

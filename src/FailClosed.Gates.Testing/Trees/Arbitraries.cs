@@ -64,11 +64,12 @@ internal static class Arbitraries
             (2, child.Select(c => (GateTree)new TimeoutTree(string.Empty, 0, c))));
     }
 
-    /// <summary>Gives every node a unique name and every timeout a unique power-of-two duration.</summary>
-    private static GateTree Name(GateTree tree)
+    /// <summary>Gives every node a unique name, every timeout a unique power-of-two duration and every slow leaf a delay.</summary>
+    internal static GateTree Name(GateTree tree)
     {
         int next = 0;
         int timeouts = 0;
+        int slow = 0;
         return Rename(tree);
 
         GateTree Rename(GateTree node)
@@ -76,8 +77,12 @@ internal static class Arbitraries
             string name = $"n{next++}";
             switch (node)
             {
+                case LeafTree { Kind: LeafKind.Slow } leaf:
+                    return leaf with { Name = name, DelayMs = 3L << (slow++ % 24) }; // never a power of two: no tie with a deadline alone
                 case LeafTree leaf:
                     return leaf with { Name = name };
+                case TeamLeafTree team:
+                    return team with { Name = name };
                 case AllTree all:
                     return new AllTree(name, all.Children.Select(Rename).ToArray());
                 case AnyTree any:
