@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FailClosed.Gates.Tests.TestUtilities;
 using Microsoft.Extensions.AI;
 
 namespace FailClosed.Gates.AI.Tests;
@@ -9,7 +8,7 @@ public sealed class GatedAIFunctionTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly FakeTimeProvider _time = new(Start);
+    private readonly ManualTimeProvider _time = new(Start);
     private readonly InMemoryEvidenceSink _sink = new();
     private readonly InMemoryReviewQueue _queue;
     private readonly EvidenceFirstExecutor _executor;

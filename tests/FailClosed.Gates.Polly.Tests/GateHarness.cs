@@ -19,7 +19,7 @@ internal sealed class GateHarness
             new EvidenceFirstExecutorOptions { TimeProvider = Clock, Catalog = catalog ?? ActionCatalog.Empty, ReviewQueue = reviewQueue });
     }
 
-    public FakeTimeProvider Clock { get; } = new();
+    public ManualTimeProvider Clock { get; } = new();
 
     public SwitchableEvidenceSink Sink { get; } = new();
 

@@ -118,7 +118,7 @@ public sealed class OrderingTests
     public async Task TimeoutOutsideGate_SlowGate_BlocksWithCanceledAndNeverReachesTheCallback()
     {
         var harness = new GateHarness();
-        FakeTimeProvider clock = harness.Clock;
+        ManualTimeProvider clock = harness.Clock;
         Gate<Transfer> slow = Gate.From<Transfer>("slow-screening", async (_, ct) =>
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, clock, ct);
@@ -143,7 +143,7 @@ public sealed class OrderingTests
     public async Task TimeoutInsideGate_SlowCallback_RecordsTheTimeoutAsTheOutcome()
     {
         var harness = new GateHarness();
-        FakeTimeProvider clock = harness.Clock;
+        ManualTimeProvider clock = harness.Clock;
         ResiliencePipeline pipeline = new ResiliencePipelineBuilder { TimeProvider = clock }
             .AddGate(harness.Options(harness.LimitGate()))
             .AddTimeout(TimeSpan.FromSeconds(2))

@@ -1,4 +1,3 @@
-using FailClosed.Gates.Tests.TestUtilities;
 using Npgsql;
 
 namespace FailClosed.Gates.PostgreSql.Tests;
@@ -126,7 +125,7 @@ public sealed class PostgreSqlEvidenceSinkFaultTests(PostgreSqlFixture db)
     public async Task AppendAsync_BatchOutlivesItsTimeout_UnavailableAndTheStatementIsCanceled()
     {
         string schema = await db.NewSchemaAsync();
-        var clock = new FakeTimeProvider();
+        var clock = new ManualTimeProvider();
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int batches = 0;
         await using PostgreSqlEvidenceSink sink = await PostgreSqlEvidenceSink.OpenAsync(new PostgreSqlEvidenceSinkOptions
@@ -231,7 +230,7 @@ public sealed class PostgreSqlEvidenceSinkFaultTests(PostgreSqlFixture db)
     public async Task CheckpointTimer_AnotherInstanceAppended_CheckpointCoversItsRecordsAndIsPublished()
     {
         string schema = await db.NewSchemaAsync();
-        var clock = new FakeTimeProvider();
+        var clock = new ManualTimeProvider();
         var anchor = new AwaitingAnchor(treeSize: 3);
         await using PostgreSqlEvidenceSink idle = await PostgreSqlEvidenceSink.OpenAsync(new PostgreSqlEvidenceSinkOptions
         {

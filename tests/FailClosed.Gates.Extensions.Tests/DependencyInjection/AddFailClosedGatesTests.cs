@@ -1,5 +1,4 @@
 using FailClosed.Gates.Extensions.Tests.TestUtilities;
-using FailClosed.Gates.Tests.TestUtilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +26,7 @@ public sealed class AddFailClosedGatesTests
     [Fact]
     public void AddFailClosedGates_ApplicationRegistrationsFirst_TheirsWin()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new ManualTimeProvider();
         ActionCatalog catalog = ActionCatalog.CreateBuilder().AddClosed("payments.send").Strict().Build();
         var queue = new InMemoryReviewQueue();
         var services = new ServiceCollection();

@@ -32,7 +32,7 @@ public sealed class DecisionPointGateTests
     [Fact]
     public void DecisionPoint_NoAnswerInTime_IsTimeout()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         Gate<string> gate = Gate.DecisionPoint("pdp", Pdp.Never(), Options(time));
 
         GateDecision decision = NoContext.Run(() =>
@@ -152,7 +152,7 @@ public sealed class DecisionPointGateTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Gate.DecisionPoint("pdp", Pdp.Never(), options));
     }
 
-    private static DecisionPointOptions Options(TimeProvider? time = null) => new() { Timeout = Limit, TimeProvider = time ?? new FakeTimeProvider() };
+    private static DecisionPointOptions Options(TimeProvider? time = null) => new() { Timeout = Limit, TimeProvider = time ?? new ManualTimeProvider() };
 
     private sealed class Pdp : IPolicyDecisionPoint<string>
     {

@@ -69,7 +69,7 @@ public sealed class EntitlementFilterTests
     [Fact]
     public void FilterAsync_SourceNeverAnswers_ReturnsNothingAtTheLimit()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         var filter = new EntitlementFilter("docs", ScriptedEntitlementSource.Never(), Limit, time);
 
         EntitlementResult result = NoContext.Run(() =>
@@ -89,7 +89,7 @@ public sealed class EntitlementFilterTests
     [Fact]
     public void FilterAsync_CallerCancels_ReturnsNothingCanceled()
     {
-        var filter = new EntitlementFilter("docs", ScriptedEntitlementSource.Never(), Limit, new FakeTimeProvider());
+        var filter = new EntitlementFilter("docs", ScriptedEntitlementSource.Never(), Limit, new ManualTimeProvider());
         using var cts = new CancellationTokenSource();
 
         EntitlementResult result = NoContext.Run(() =>

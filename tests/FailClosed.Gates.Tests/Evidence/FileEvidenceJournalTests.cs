@@ -232,7 +232,7 @@ public sealed class FileEvidenceJournalTests : IDisposable
     [Fact]
     public async Task CheckpointInterval_Elapsed_WritesACheckpoint()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         var anchor = new RecordingAnchor();
         await using FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(JournalPath, time: time, anchor: anchor));
         await journal.AppendAsync(EvidenceSamples.Record());

@@ -1,10 +1,9 @@
-using FailClosed.Gates.Tests.TestUtilities;
 
 namespace FailClosed.Gates.Tests.Execution;
 
 public sealed class DeadlineTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly ManualTimeProvider _time = new();
 
     [Fact]
     public void OnTimer_StaleCallbackOfEarlierArming_DoesNotFireReusedDeadline()

@@ -1,4 +1,3 @@
-using FailClosed.Gates.Tests.TestUtilities;
 
 namespace FailClosed.Gates.Tests.Execution;
 

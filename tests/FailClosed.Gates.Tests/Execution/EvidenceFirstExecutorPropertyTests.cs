@@ -1,4 +1,3 @@
-using FailClosed.Gates.Tests.TestUtilities;
 using FsCheck;
 using FsCheck.Fluent;
 

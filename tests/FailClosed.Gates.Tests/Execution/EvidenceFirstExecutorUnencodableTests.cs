@@ -1,5 +1,4 @@
 using System.Collections;
-using FailClosed.Gates.Tests.TestUtilities;
 
 namespace FailClosed.Gates.Tests.Execution;
 
@@ -13,7 +12,7 @@ public sealed class EvidenceFirstExecutorUnencodableTests
 
     private static readonly PolicyPin Pin = new("limits", "3", new string('a', 64));
 
-    private readonly FakeTimeProvider _clock = new();
+    private readonly ManualTimeProvider _clock = new();
     private readonly InMemoryEvidenceSink _sink = new();
     private int _runs;
 

@@ -1,4 +1,3 @@
-using FailClosed.Gates.Tests.TestUtilities;
 
 namespace FailClosed.Gates.Tests.Execution;
 
@@ -8,7 +7,7 @@ public sealed class ExecutionIdClockTests
     [Fact]
     public async Task ExecuteAsync_ClockBeforeTheUnixEpoch_StillDecidesAndRecordsWithAUuidV7()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(1969, 12, 31, 23, 59, 0, TimeSpan.Zero));
+        var clock = new ManualTimeProvider(new DateTimeOffset(1969, 12, 31, 23, 59, 0, TimeSpan.Zero));
         var sink = new InMemoryEvidenceSink();
         var executor = new EvidenceFirstExecutor(sink, new EvidenceFirstExecutorOptions { TimeProvider = clock });
 

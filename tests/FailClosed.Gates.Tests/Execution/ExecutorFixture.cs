@@ -1,4 +1,3 @@
-using FailClosed.Gates.Tests.TestUtilities;
 
 namespace FailClosed.Gates.Tests.Execution;
 
@@ -13,7 +12,7 @@ internal sealed class ExecutorFixture
         Probe = new SideEffectProbe { Sink = Sink };
     }
 
-    public FakeTimeProvider Clock { get; } = new();
+    public ManualTimeProvider Clock { get; } = new();
 
     public ScriptedEvidenceSink Sink { get; }
 

@@ -24,7 +24,7 @@ public sealed class CachedGatePropertyTests
 
     private static bool Run(Step[] steps)
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         Verdict next = Verdict.Allow;
         int calls = 0;
         Gate<int> source = Gate.From<int>("source", _ =>

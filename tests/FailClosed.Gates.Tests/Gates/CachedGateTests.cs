@@ -4,7 +4,7 @@ namespace FailClosed.Gates.Tests.Gates;
 
 public sealed class CachedGateTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly ManualTimeProvider _time = new();
     private GateDecision _next = GateDecision.Allow("source");
     private int _calls;
 

@@ -176,7 +176,7 @@ public sealed class CombinatorTests
     [Fact]
     public void All_FirstChildTimesOutThenDeny_AsksTheLaterChildAndDenies()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         var hanging = new ManualGate<int>("hanging", observeToken: true);
         var later = new ManualGate<int>("later");
         Gate<int> all = Gate.All(hanging.WithTimeout(TimeSpan.FromSeconds(1), time), later);
@@ -197,7 +197,7 @@ public sealed class CombinatorTests
     [Fact]
     public void All_FirstChildTimesOutThenAllow_IsIndeterminateTimeoutAfterAskingTheLaterChild()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         var hanging = new ManualGate<int>("hanging", observeToken: true);
         int later = 0;
         Gate<int> counted = Gate.Require<int>("counted", _ => ++later > 0);

@@ -32,7 +32,7 @@ public sealed class RetryGateTests
     [Fact]
     public void Retry_DelayBetweenAttempts_WaitsOnTheClockAndRetries()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         int calls = 0;
         Gate<int> flaky = Gate.From<int>("flaky", _ => ++calls < 3 ? GateDecision.Indeterminate("flaky", GateCodes.Timeout) : GateDecision.Allow("flaky"));
         Gate<int> gate = Gate.Retry(flaky, maxAttempts: 3, Budget, delay: TimeSpan.FromSeconds(1), time);
@@ -55,7 +55,7 @@ public sealed class RetryGateTests
     [Fact]
     public void Retry_BudgetEndsDuringDelay_IsTimeout()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         Gate<int> down = Gate.From<int>("down", _ => GateDecision.Indeterminate("down", GateCodes.Fault));
         Gate<int> gate = Gate.Retry(down, maxAttempts: 100, TimeSpan.FromSeconds(3), delay: TimeSpan.FromSeconds(2), time);
 
@@ -86,7 +86,7 @@ public sealed class RetryGateTests
             }),
             maxAttempts: 5,
             Budget,
-            timeProvider: new FakeTimeProvider());
+            timeProvider: new ManualTimeProvider());
 
         GateDecision decision = await gate.EvaluateAsync(0, cts.Token);
 
@@ -107,7 +107,7 @@ public sealed class RetryGateTests
 
     private static bool Run(Attempt[] script, int maxAttempts)
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         DateTimeOffset start = time.GetUtcNow();
         int calls = 0;
         Gate<int> inner = Gate.From<int>("inner", _ =>

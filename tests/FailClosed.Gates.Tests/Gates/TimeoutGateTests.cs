@@ -29,7 +29,7 @@ public sealed class TimeoutGateTests
     [Fact]
     public void Timeout_NoAnswerInTime_IsIndeterminateTimeout()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         var slow = new ManualGate<int>("slow");
         Gate<int> gate = slow.WithTimeout(TimeSpan.FromSeconds(2), time);
 
@@ -51,7 +51,7 @@ public sealed class TimeoutGateTests
     [Fact]
     public void Timeout_AnswerInTime_PassesThrough()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         var slow = new ManualGate<int>("slow");
         Gate<int> gate = slow.WithTimeout(TimeSpan.FromSeconds(2), time);
 
@@ -70,7 +70,7 @@ public sealed class TimeoutGateTests
     [Fact]
     public void Timeout_AllowArrivingAfterDeadline_IsTimeout()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         Gate<int> gate = Gate.Require<int>("slow-yes", _ =>
         {
             time.Advance(TimeSpan.FromSeconds(3));
@@ -84,7 +84,7 @@ public sealed class TimeoutGateTests
     public void Timeout_DenyArrivingAfterDeadline_StaysDeny()
     {
         // Regression: a late "no" became Indeterminate(Timeout), which a fail-open exemption may run despite.
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         Gate<int> gate = Gate.Require<int>("slow-no", _ =>
         {
             time.Advance(TimeSpan.FromSeconds(3));
@@ -100,7 +100,7 @@ public sealed class TimeoutGateTests
     [Fact]
     public void Timeout_CallerCancels_IsCanceledNotTimeout()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         Gate<int> gate = new ManualGate<int>("slow").WithTimeout(TimeSpan.FromSeconds(2), time);
         using var cts = new CancellationTokenSource();
 
@@ -117,7 +117,7 @@ public sealed class TimeoutGateTests
     [Fact]
     public void Timeout_SynchronousChild_DisposesEveryTimer()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         Gate<int> gate = Gate.Require<int>("fast", _ => true).WithTimeout(TimeSpan.FromSeconds(1), time);
 
         for (int i = 0; i < 100_000; i++)
@@ -132,7 +132,7 @@ public sealed class TimeoutGateTests
     [Fact]
     public void Timeout_AsynchronousChild_DisposesEveryTimer()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualTimeProvider();
         var answers = new Queue<TaskCompletionSource<bool>>();
         Gate<int> child = Gate.Require<int>("async", (_, _) =>
         {

@@ -1,4 +1,3 @@
-using FailClosed.Gates.Tests.TestUtilities;
 
 namespace FailClosed.Gates.Tests.Identity;
 
@@ -9,7 +8,7 @@ public sealed class IdentityGateTests
     [Fact]
     public async Task RequireIdentity_NoIdentity_IsIndeterminateIdentityMissing()
     {
-        Gate<VerifiedIdentity?> gate = Gate.RequireIdentity<VerifiedIdentity?>("caller", static id => id, new FakeTimeProvider(Start));
+        Gate<VerifiedIdentity?> gate = Gate.RequireIdentity<VerifiedIdentity?>("caller", static id => id, new ManualTimeProvider(Start));
 
         GateDecision decision = await gate.EvaluateAsync(null);
 
@@ -21,7 +20,7 @@ public sealed class IdentityGateTests
     [Fact]
     public async Task RequireIdentity_ValidCredential_Allows()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ManualTimeProvider(Start);
         Gate<VerifiedIdentity?> gate = Gate.RequireIdentity<VerifiedIdentity?>("caller", static id => id, time);
         var identity = new VerifiedIdentity("agent-7", "https://issuer.example", Start.AddMinutes(5));
 
@@ -33,7 +32,7 @@ public sealed class IdentityGateTests
     [Fact]
     public async Task RequireIdentity_ClockReachesExpiry_IsIdentityMissing()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ManualTimeProvider(Start);
         Gate<VerifiedIdentity?> gate = Gate.RequireIdentity<VerifiedIdentity?>("caller", static id => id, time);
         var identity = new VerifiedIdentity("agent-7", "https://issuer.example", Start.AddMinutes(5));
 

@@ -75,7 +75,7 @@ public sealed class PinnedGateConcurrencyTests
     [Fact]
     public async Task EvaluateAsync_SlowSourceUnderTimeout_IsTimeout_NotCached_AndTheNextEvaluationLoadsAgain()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new ManualTimeProvider();
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var source = new ScriptedPolicySource(PolicyTestData.SourceWithPolicy()) { Hold = hold.Task };
         Gate<PaymentRequest> gate = Gate.Timeout(PolicyTestData.PinnedGate(source), TimeSpan.FromSeconds(2), clock);

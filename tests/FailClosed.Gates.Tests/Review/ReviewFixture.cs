@@ -1,5 +1,4 @@
 using System.Globalization;
-using FailClosed.Gates.Tests.TestUtilities;
 
 namespace FailClosed.Gates.Tests.Review;
 
@@ -33,7 +32,7 @@ internal sealed class ReviewFixture
         };
     }
 
-    public FakeTimeProvider Clock { get; } = new();
+    public ManualTimeProvider Clock { get; } = new();
 
     public SwitchableSink Sink { get; } = new();
 

@@ -28,7 +28,7 @@ public static class JournalTesting
             PreviousKeys = previousKeys ?? [],
             CheckpointEveryRecords = checkpointEvery,
             CheckpointInterval = time is null ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(10),
-            TimeProvider = time ?? new FakeTimeProvider(),
+            TimeProvider = time ?? new ManualTimeProvider(),
             Anchor = anchor,
             StorageWrapper = wrap,
         };

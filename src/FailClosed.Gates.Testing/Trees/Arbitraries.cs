@@ -1,21 +1,28 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace FailClosed.Gates.Tests.Gates.Laws;
+namespace FailClosed.Gates.Testing;
 
 /// <summary>FsCheck generators of gate trees, up to depth 5, with every kind of leaf.</summary>
-public static class Arbitraries
+internal static class Arbitraries
 {
     public const int MaxDepth = 5;
 
     private const int MaxTimeouts = 28; // 2^27 ms stays far below the longest timeout a CancellationTokenSource supports
 
+    /// <summary>The leaf kinds <see cref="ReferenceEvaluator"/> models (no slow or late leaves).</summary>
+    public static readonly LeafKind[] ReferenceKinds =
+    [
+        LeafKind.Allow, LeafKind.Deny, LeafKind.Indeterminate, LeafKind.ThrowSync, LeafKind.ThrowSyncDecision,
+        LeafKind.FaultedValueTask, LeafKind.ThrowAsync, LeafKind.AllowAsync, LeafKind.DenyAsync, LeafKind.Hang,
+    ];
+
     /// <summary>Trees with every leaf kind, hanging leaves included.</summary>
-    public static Arbitrary<GateTree> Trees() => Arb.From(TreeGen(MaxDepth, Enum.GetValues<LeafKind>()));
+    public static Arbitrary<GateTree> Trees() => Arb.From(TreeGen(MaxDepth, ReferenceKinds));
 
     /// <summary>Trees whose leaves all answer (synchronously or not): no hanging and no timeouts needed.</summary>
     public static Arbitrary<GateTree> AnsweringTrees() =>
-        Arb.From(TreeGen(MaxDepth, Enum.GetValues<LeafKind>().Where(k => k != LeafKind.Hang).ToArray()));
+        Arb.From(TreeGen(MaxDepth, ReferenceKinds.Where(k => k != LeafKind.Hang).ToArray()));
 
     /// <summary>
     /// One to four trees (every leaf kind, hanging leaves included) with names and timeout durations unique across all
@@ -24,11 +31,15 @@ public static class Arbitraries
     public static Arbitrary<IReadOnlyList<GateTree>> Forests() =>
         Arb.From(
             Gen.Choose(1, 4)
-                .SelectMany(n => Gen.ListOf(Gen.Choose(0, MaxDepth - 1).SelectMany(depth => Node(depth, Enum.GetValues<LeafKind>())), n))
+                .SelectMany(n => Gen.ListOf(Gen.Choose(0, MaxDepth - 1).SelectMany(depth => Node(depth, ReferenceKinds)), n))
                 .Select(trees => ((AllTree)Name(new AllTree(string.Empty, trees.ToArray()))).Children));
 
-    /// <summary>Whether a leaf of this kind is an unknown: it answers neither Allow nor Deny (it faults, is indeterminate, or hangs).</summary>
-    public static bool IsUnknown(LeafKind kind) => kind is not (LeafKind.Allow or LeafKind.AllowAsync or LeafKind.Deny or LeafKind.DenyAsync);
+    /// <summary>
+    /// Whether a leaf of this kind is an unknown: it answers neither Allow nor Deny (it faults, is indeterminate, hangs,
+    /// or answers only after cancellation). A slow leaf allows, unless a timeout cuts it short.
+    /// </summary>
+    public static bool IsUnknown(LeafKind kind) =>
+        kind is not (LeafKind.Allow or LeafKind.AllowAsync or LeafKind.Deny or LeafKind.DenyAsync or LeafKind.Slow);
 
     private static Gen<GateTree> TreeGen(int maxDepth, LeafKind[] leafKinds) =>
         Gen.Choose(0, maxDepth)
@@ -53,11 +64,12 @@ public static class Arbitraries
             (2, child.Select(c => (GateTree)new TimeoutTree(string.Empty, 0, c))));
     }
 
-    /// <summary>Gives every node a unique name and every timeout a unique power-of-two duration.</summary>
-    private static GateTree Name(GateTree tree)
+    /// <summary>Gives every node a unique name, every timeout a unique power-of-two duration and every slow leaf a delay.</summary>
+    internal static GateTree Name(GateTree tree)
     {
         int next = 0;
         int timeouts = 0;
+        int slow = 0;
         return Rename(tree);
 
         GateTree Rename(GateTree node)
@@ -65,8 +77,12 @@ public static class Arbitraries
             string name = $"n{next++}";
             switch (node)
             {
+                case LeafTree { Kind: LeafKind.Slow } leaf:
+                    return leaf with { Name = name, DelayMs = 3L << (slow++ % 24) }; // never a power of two: no tie with a deadline alone
                 case LeafTree leaf:
                     return leaf with { Name = name };
+                case TeamLeafTree team:
+                    return team with { Name = name };
                 case AllTree all:
                     return new AllTree(name, all.Children.Select(Rename).ToArray());
                 case AnyTree any:

@@ -1,14 +1,14 @@
-namespace FailClosed.Gates.Tests.TestUtilities;
+namespace FailClosed.Gates.Testing;
 
 /// <summary>Completes a task that waits on hanging sink calls by advancing the fake clock, without sleeping.</summary>
 /// <remarks>
 /// The executor arms a write's deadline only after the sink returned a pending task, which is after the sink signals
 /// that it hangs; so the driver yields until a timer is armed before it moves time.
 /// </remarks>
-public static class ClockDriver
+internal static class ClockDriver
 {
     /// <summary>Each time the sink starts hanging, advances the clock by <paramref name="step"/>; returns the task's result.</summary>
-    public static async Task<T> DriveAsync<T>(Task<T> task, ScriptedEvidenceSink sink, FakeTimeProvider clock, TimeSpan step)
+    public static async Task<T> DriveAsync<T>(Task<T> task, ScriptedEvidenceSink sink, ManualTimeProvider clock, TimeSpan step)
     {
         Task hang = sink.Hangs.WaitAsync();
         while (true)

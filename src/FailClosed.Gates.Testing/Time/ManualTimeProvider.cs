@@ -1,22 +1,27 @@
-namespace FailClosed.Gates.Tests.TestUtilities;
+namespace FailClosed.Gates.Testing;
 
 /// <summary>
-/// A manual clock for tests: time moves only when <see cref="Advance"/> is called, and due timers fire then,
-/// on the calling thread. Counts live timers so tests can prove nothing leaks.
+/// A manual clock for tests: time moves only when <see cref="Advance"/> is called, and due timers fire then, on the
+/// calling thread. It can also be set backwards (<see cref="SetUtcNow"/>) to test clock skew, and it reports its live
+/// timers so a test can prove that nothing leaks.
 /// </summary>
-public sealed class FakeTimeProvider : TimeProvider
+/// <remarks>Timestamps (<see cref="GetTimestamp"/>) follow the wall clock, so they move backwards with it.</remarks>
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly object _gate = new();
-    private readonly List<FakeTimer> _timers = [];
+    private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now;
     private long _created;
 
-    public FakeTimeProvider()
+    /// <summary>Initializes a new instance of the <see cref="ManualTimeProvider"/> class at 2026-01-01T00:00:00Z.</summary>
+    public ManualTimeProvider()
         : this(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
     {
     }
 
-    public FakeTimeProvider(DateTimeOffset start)
+    /// <summary>Initializes a new instance of the <see cref="ManualTimeProvider"/> class at <paramref name="start"/>.</summary>
+    /// <param name="start">The first instant the clock reports.</param>
+    public ManualTimeProvider(DateTimeOffset start)
     {
         _now = start;
     }
@@ -41,7 +46,7 @@ public sealed class FakeTimeProvider : TimeProvider
             lock (_gate)
             {
                 int armed = 0;
-                foreach (FakeTimer timer in _timers)
+                foreach (ManualTimer timer in _timers)
                 {
                     if (timer.DueAt is not null)
                     {
@@ -54,11 +59,34 @@ public sealed class FakeTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Gets the instant the earliest armed timer is due, or null when none is armed.</summary>
+    internal DateTimeOffset? NextDueAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                DateTimeOffset? next = null;
+                foreach (ManualTimer timer in _timers)
+                {
+                    if (timer.DueAt is { } at && (next is null || at < next))
+                    {
+                        next = at;
+                    }
+                }
+
+                return next;
+            }
+        }
+    }
+
     /// <summary>Gets the number of timers ever created.</summary>
     public long TimersCreated => Interlocked.Read(ref _created);
 
+    /// <inheritdoc />
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
+    /// <inheritdoc />
     public override DateTimeOffset GetUtcNow()
     {
         lock (_gate)
@@ -67,12 +95,14 @@ public sealed class FakeTimeProvider : TimeProvider
         }
     }
 
+    /// <inheritdoc />
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
+    /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        var timer = new FakeTimer(this, callback, state);
+        var timer = new ManualTimer(this, callback, state);
         lock (_gate)
         {
             _timers.Add(timer);
@@ -84,9 +114,15 @@ public sealed class FakeTimeProvider : TimeProvider
     }
 
     /// <summary>Moves time forward, firing every timer that falls due, in due order.</summary>
+    /// <param name="delta">How far to move; zero fires the timers already due.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is negative.</exception>
     public void Advance(TimeSpan delta)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
+        if (delta < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, $"The clock only advances forwards, but the delta was {delta}; use SetUtcNow to move it backwards.");
+        }
+
         DateTimeOffset target;
         lock (_gate)
         {
@@ -95,10 +131,10 @@ public sealed class FakeTimeProvider : TimeProvider
 
         while (true)
         {
-            FakeTimer? due = null;
+            ManualTimer? due = null;
             lock (_gate)
             {
-                foreach (FakeTimer timer in _timers)
+                foreach (ManualTimer timer in _timers)
                 {
                     if (timer.DueAt is { } at && at <= target && (due is null || at < due.DueAt))
                     {
@@ -120,13 +156,14 @@ public sealed class FakeTimeProvider : TimeProvider
         }
     }
 
-    /// <summary>Moves time to the earliest pending timer and fires it; returns false when no timer is pending.</summary>
+    /// <summary>Moves time to the earliest pending timer and fires it.</summary>
+    /// <returns><see langword="true"/> when a timer fired; <see langword="false"/> when no timer is pending.</returns>
     public bool TryAdvanceToNextTimer()
     {
         DateTimeOffset? next = null;
         lock (_gate)
         {
-            foreach (FakeTimer timer in _timers)
+            foreach (ManualTimer timer in _timers)
             {
                 if (timer.DueAt is { } at && (next is null || at < next))
                 {
@@ -149,7 +186,10 @@ public sealed class FakeTimeProvider : TimeProvider
         return true;
     }
 
-    /// <summary>Moves the clock to an arbitrary instant (even backwards) without firing timers.</summary>
+    /// <summary>Moves the clock to an arbitrary instant (even backwards, to test clock skew) without firing timers.</summary>
+    /// <param name="value">The instant the clock reports from now on.</param>
+    /// <remarks>Timers keep their due instants: moving backwards makes them due later, moving forwards lets the next
+    /// <see cref="Advance"/> fire them.</remarks>
     public void SetUtcNow(DateTimeOffset value)
     {
         lock (_gate)
@@ -158,7 +198,7 @@ public sealed class FakeTimeProvider : TimeProvider
         }
     }
 
-    private void Remove(FakeTimer timer)
+    private void Remove(ManualTimer timer)
     {
         lock (_gate)
         {
@@ -166,7 +206,7 @@ public sealed class FakeTimeProvider : TimeProvider
         }
     }
 
-    private sealed class FakeTimer(FakeTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {
         private bool _disposed;
 

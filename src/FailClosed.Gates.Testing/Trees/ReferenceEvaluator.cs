@@ -1,7 +1,7 @@
-namespace FailClosed.Gates.Tests.Gates.Laws;
+namespace FailClosed.Gates.Testing;
 
 /// <summary>The decision a tree must produce, as (verdict, code, deciding gate).</summary>
-public readonly record struct ExpectedDecision(Verdict Verdict, string Code, string Gate)
+internal readonly record struct ExpectedDecision(Verdict Verdict, string Code, string Gate)
 {
     public static ExpectedDecision Of(GateDecision decision) => new(decision.Verdict, decision.Code, decision.Gate);
 }
@@ -16,7 +16,7 @@ public readonly record struct ExpectedDecision(Verdict Verdict, string Code, str
 /// still waiting: the root for the caller's token, a timeout's child for a deadline (which the timeout then reports as
 /// a timeout).
 /// </remarks>
-public static class ReferenceEvaluator
+internal static class ReferenceEvaluator
 {
     public static (ExpectedDecision Decision, IReadOnlyList<string> Invoked) Evaluate(GateTree root)
     {

@@ -1,4 +1,4 @@
-namespace FailClosed.Gates.Tests.TestUtilities;
+namespace FailClosed.Gates.Testing;
 
 /// <summary>
 /// A policy source whose answer a test scripts per call: it counts loads, can hold a load until released, and can
@@ -10,8 +10,12 @@ public sealed class ScriptedPolicySource : IPolicySource
     private int _loads;
     private int _canceledLoads;
 
+    /// <summary>Initializes a new instance of the <see cref="ScriptedPolicySource"/> class.</summary>
+    /// <param name="inner">The source that answers once a load is released.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="inner"/> is null.</exception>
     public ScriptedPolicySource(IPolicySource inner)
     {
+        ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
     }
 
@@ -27,6 +31,7 @@ public sealed class ScriptedPolicySource : IPolicySource
     /// <summary>Gets or sets an exception every load throws; null throws nothing.</summary>
     public Exception? Throw { get; set; }
 
+    /// <inheritdoc />
     public async ValueTask<PolicyArtifact?> TryLoadAsync(PolicyPin pin, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _loads);

@@ -1,10 +1,10 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace FailClosed.Gates.Tests.TestUtilities;
+namespace FailClosed.Gates.Testing;
 
 /// <summary>FsCheck generators of evidence records.</summary>
-public static class EvidenceArbitraries
+internal static class EvidenceArbitraries
 {
     public static Arbitrary<EvidenceRecord> Records()
     {

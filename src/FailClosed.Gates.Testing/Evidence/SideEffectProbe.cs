@@ -1,7 +1,7 @@
-namespace FailClosed.Gates.Tests.TestUtilities;
+namespace FailClosed.Gates.Testing;
 
 /// <summary>A side effect that counts its runs and, when told to, throws.</summary>
-public sealed class SideEffectProbe
+internal sealed class SideEffectProbe
 {
     private int _runs;
 

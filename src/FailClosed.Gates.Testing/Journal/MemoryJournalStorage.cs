@@ -1,4 +1,4 @@
-namespace FailClosed.Gates.Tests.TestUtilities;
+namespace FailClosed.Gates.Testing;
 
 /// <summary>Journal storage in a byte array, for scanning thousands of mutated journals quickly.</summary>
 internal sealed class MemoryJournalStorage(byte[] bytes) : IJournalStorage

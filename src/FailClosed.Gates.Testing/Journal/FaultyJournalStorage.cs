@@ -1,4 +1,4 @@
-namespace FailClosed.Gates.Tests.TestUtilities;
+namespace FailClosed.Gates.Testing;
 
 /// <summary>Wraps journal storage to count writes and flushes, hold a write, or throw on demand.</summary>
 internal sealed class FaultyJournalStorage(IJournalStorage inner) : IJournalStorage

@@ -1,4 +1,4 @@
-namespace FailClosed.Gates.Tests.TestUtilities;
+namespace FailClosed.Gates.Testing;
 
 /// <summary>How a <see cref="ScriptedEvidenceSink"/> answers one append.</summary>
 public enum SinkBehavior
@@ -26,4 +26,11 @@ public enum SinkBehavior
 
     /// <summary>Advances the fake clock by <see cref="ScriptedEvidenceSink.SlowBy"/> inside the call, then hangs until its token is canceled.</summary>
     SlowThenHang,
+
+    /// <summary>Stores the record at once but acknowledges it only <see cref="ScriptedEvidenceSink.LateBy"/> later on the
+    /// manual clock, whatever its token says.</summary>
+    AcknowledgeLate,
+
+    /// <summary>Stores a corrupted copy of the record (its code and detail changed) and acknowledges it.</summary>
+    Corrupt,
 }
