@@ -89,4 +89,6 @@ foreach (EvidenceRecord record in evidence.GetRecords())
     Console.WriteLine($"  #{record.Sequence} {record.Kind,-8} {record.Verdict,-13} {record.Code,-16} {record.Subject}");
 }
 
-return asExpected && reviews.Tickets.Count == 1 ? 0 : 1;
+// Every request that could not be decided is queued: the timeout, and the two without a valid identity (reviewers see
+// them; a ticket with no known requester can never be approved). The definite deny is not queued.
+return asExpected && reviews.Tickets.Count == 3 ? 0 : 1;
