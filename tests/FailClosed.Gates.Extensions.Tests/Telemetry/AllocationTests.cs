@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FailClosed.Gates.Extensions.Tests.Telemetry;
 
+[Collection(GlobalListenersCollection.Name)]
 public sealed class AllocationTests
 {
     private static readonly Func<int, CancellationToken, ValueTask<int>> SideEffect = static (n, _) => ValueTask.FromResult(n);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace FailClosed.Gates.Extensions.Tests.Telemetry;
 
+[Collection(GlobalListenersCollection.Name)]
 public sealed class MetricsTests
 {
     private static readonly DateTimeOffset ReviewBy = new(2027, 3, 31, 0, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using FailClosed.Gates.Extensions.Tests.TestUtilities;
 
 namespace FailClosed.Gates.Extensions.Tests.Telemetry;
 
+[Collection(GlobalListenersCollection.Name)]
 public sealed class TracingTests : IDisposable
 {
     private readonly List<Activity> _stopped = [];
