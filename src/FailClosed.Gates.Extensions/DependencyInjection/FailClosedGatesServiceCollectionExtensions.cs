@@ -51,7 +51,9 @@ public static class FailClosedGatesServiceCollectionExtensions
     /// <remarks>
     /// Services are added with <c>TryAdd</c>, so the application's own registrations (a <see cref="TimeProvider"/>, an
     /// <see cref="ActionCatalog"/>, an <see cref="IReviewQueue"/>, an <see cref="ICheckpointAnchor"/>) win. Calling this
-    /// again with the same name adds no service; only the new <paramref name="configure"/> runs.
+    /// again with the same name adds no service; only the new <paramref name="configure"/> runs. An
+    /// <see cref="IReviewerDirectory"/> registered by the application (keyed by <paramref name="name"/>, or not keyed)
+    /// supplies the reviewers' roles for approvals.
     /// </remarks>
     public static IServiceCollection AddFailClosedGates(this IServiceCollection services, string name, Action<FailClosedGatesBuilder> configure)
     {
@@ -138,6 +140,7 @@ public static class FailClosedGatesServiceCollectionExtensions
             {
                 Catalog = EvidenceFirstExecutorProvider.Resolve<ActionCatalog>(sp, name)!,
                 ReviewQueue = queue,
+                ReviewerDirectory = EvidenceFirstExecutorProvider.Resolve<IReviewerDirectory>(sp, name) ?? sp.GetService<IReviewerDirectory>(),
                 TimeProvider = sp.GetRequiredService<TimeProvider>(),
                 EvidenceWriteTimeout = options.Evidence.WriteTimeout,
                 Telemetry = EvidenceFirstExecutorProvider.Resolve<FailClosedGatesTelemetry>(sp, name),

@@ -24,7 +24,7 @@ internal sealed class FailClosedGatesHealthCheck(
             ["records"] = journal.Journal?.Count ?? 0L,
             ["recoveries"] = journal.Recoveries,
             ["last_append_seconds"] = statistics.LastAppendLatency.TotalSeconds,
-            ["queued_reviews"] = statistics.QueuedReviews,
+            ["pending_reviews"] = statistics.PendingReviews,
         };
 
         if (journal.IsFaulted)
@@ -45,11 +45,11 @@ internal sealed class FailClosedGatesHealthCheck(
                 data);
         }
 
-        if (statistics.QueuedReviews >= thresholds.QueuedReviewThreshold)
+        if (statistics.PendingReviews >= thresholds.QueuedReviewThreshold)
         {
             return Result(
                 HealthStatus.Degraded,
-                string.Create(CultureInfo.InvariantCulture, $"{statistics.QueuedReviews} requests were queued for review since the journal opened, at or above the threshold of {thresholds.QueuedReviewThreshold}."),
+                string.Create(CultureInfo.InvariantCulture, $"{statistics.PendingReviews} review tickets this host queued are still pending, at or above the threshold of {thresholds.QueuedReviewThreshold}."),
                 data);
         }
 

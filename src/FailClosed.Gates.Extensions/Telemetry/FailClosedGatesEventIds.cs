@@ -48,7 +48,17 @@ public static class FailClosedGatesEventIds
     /// <summary>A refused request was queued for human review.</summary>
     public const int ReviewEnqueued = 2022;
 
-    // 2023 and 2024 are held for review approved and review rejected.
+    /// <summary>A reviewer's approval of a review ticket counted; the ticket is Approved once every factor of its rule is met.</summary>
+    public const int ReviewApproved = 2023;
+
+    /// <summary>A reviewer's rejection of a review ticket counted; the ticket is Rejected once its rule's threshold is reached.</summary>
+    public const int ReviewRejected = 2024;
+
+    /// <summary>A review ticket expired before it was decided or run; it never runs.</summary>
+    public const int ReviewExpired = 2025;
+
+    /// <summary>An approved review ticket was claimed to run its request, once.</summary>
+    public const int ReviewExecuted = 2026;
 
     /// <summary>The evidence journal was opened (and recovered a torn tail if it had one) when the host started.</summary>
     public const int JournalOpened = 2100;

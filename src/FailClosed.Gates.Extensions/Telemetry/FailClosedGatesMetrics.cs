@@ -16,6 +16,8 @@ internal sealed class FailClosedGatesMetrics : IDisposable
     public const string ExecutedTag = "failclosed.gates.executed";
     public const string EvidenceKindTag = "failclosed.gates.evidence.kind";
     public const string WrittenTag = "failclosed.gates.evidence.written";
+    public const string TransitionTag = "failclosed.gates.review.transition";
+    public const string StateTag = "failclosed.gates.review.state";
 
     private static readonly double[] DurationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -43,6 +45,14 @@ internal sealed class FailClosedGatesMetrics : IDisposable
             "failclosed.gates.review.enqueued",
             unit: "{ticket}",
             description: "Refused requests queued for human review.");
+        ReviewTransitions = meter.CreateCounter<long>(
+            "failclosed.gates.review.transitions",
+            unit: "{transition}",
+            description: "Changes to review tickets made through this host: approvals and rejections counted, tickets expired, approved requests claimed to run.");
+        PendingReviews = meter.CreateUpDownCounter<long>(
+            "failclosed.gates.review.pending",
+            unit: "{ticket}",
+            description: "Review tickets this host queued that are still pending: up when one is queued, down when it is approved, rejected or expires.");
         GateDuration = meter.CreateHistogram(
             "failclosed.gates.gate.duration",
             unit: "s",
@@ -62,6 +72,10 @@ internal sealed class FailClosedGatesMetrics : IDisposable
     public Counter<long> OutcomeUnrecorded { get; }
 
     public Counter<long> ReviewsEnqueued { get; }
+
+    public Counter<long> ReviewTransitions { get; }
+
+    public UpDownCounter<long> PendingReviews { get; }
 
     public Histogram<double> GateDuration { get; }
 

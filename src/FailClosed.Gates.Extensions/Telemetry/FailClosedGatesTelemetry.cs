@@ -159,11 +159,93 @@ internal sealed class FailClosedGatesTelemetry(
             metrics.OutcomeUnrecorded.Add(1, action);
         }
 
-        if (report.ReviewTicket is not null && metrics.ReviewsEnqueued.Enabled)
+        if (report.ReviewTicket is not null)
         {
-            metrics.ReviewsEnqueued.Add(1, action, new KeyValuePair<string, object?>(FailClosedGatesMetrics.CodeTag, code));
+            if (metrics.ReviewsEnqueued.Enabled)
+            {
+                metrics.ReviewsEnqueued.Add(1, action, new KeyValuePair<string, object?>(FailClosedGatesMetrics.CodeTag, code));
+            }
+
+            if (metrics.PendingReviews.Enabled)
+            {
+                metrics.PendingReviews.Add(1, action);
+            }
         }
     }
+
+    public override void OnReviewTicketChanged(ReviewTicket ticket, ReviewTransitionKind change, ReviewTicketState previousState)
+    {
+        bool decided = previousState == ReviewTicketState.Pending && ticket.State != ReviewTicketState.Pending;
+        if (decided)
+        {
+            statistics.RecordDecidedReview();
+        }
+
+        KeyValuePair<string, object?> action = new(FailClosedGatesMetrics.ActionTag, ticket.Action);
+        if (metrics.ReviewTransitions.Enabled)
+        {
+            metrics.ReviewTransitions.Add(
+                1,
+                action,
+                new KeyValuePair<string, object?>(FailClosedGatesMetrics.TransitionTag, TransitionName(change)),
+                new KeyValuePair<string, object?>(FailClosedGatesMetrics.StateTag, StateName(ticket.State)));
+        }
+
+        if (decided && metrics.PendingReviews.Enabled)
+        {
+            metrics.PendingReviews.Add(-1, action);
+        }
+
+        try
+        {
+            LogChanged(ticket, change, previousState);
+        }
+#pragma warning disable CA1031 // Telemetry never changes an outcome: a failing log provider must not undo a counted vote.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private void LogChanged(ReviewTicket ticket, ReviewTransitionKind change, ReviewTicketState previousState)
+    {
+        switch (change)
+        {
+            case ReviewTransitionKind.Approve when ticket.Approvals.Count > 0:
+                ReviewVote approval = ticket.Approvals[^1];
+                logger.ReviewApproved(ticket.Id, ticket.Action, ticket.ExecutionId, approval.Reviewer, approval.Role, ticket.State);
+                break;
+            case ReviewTransitionKind.Reject when ticket.Rejections.Count > 0:
+                ReviewVote rejection = ticket.Rejections[^1];
+                logger.ReviewRejected(ticket.Id, ticket.Action, ticket.ExecutionId, rejection.Reviewer, rejection.Role, ticket.State);
+                break;
+            case ReviewTransitionKind.Expire:
+                logger.ReviewExpired(ticket.Id, ticket.Action, ticket.ExecutionId, previousState);
+                break;
+            case ReviewTransitionKind.Execute:
+                logger.ReviewExecuted(ticket.Id, ticket.Action, ticket.ExecutionId);
+                break;
+        }
+    }
+
+    private static string TransitionName(ReviewTransitionKind change) => change switch
+    {
+        ReviewTransitionKind.Approve => "approve",
+        ReviewTransitionKind.Reject => "reject",
+        ReviewTransitionKind.Expire => "expire",
+        ReviewTransitionKind.Execute => "execute",
+        _ => "other",
+    };
+
+    private static string StateName(ReviewTicketState state) => state switch
+    {
+        ReviewTicketState.Pending => "pending",
+        ReviewTicketState.Approved => "approved",
+        ReviewTicketState.Rejected => "rejected",
+        ReviewTicketState.Expired => "expired",
+        ReviewTicketState.Executed => "executed",
+        _ => "other",
+    };
 
     private void LogCompleted(in ExecutionReport report)
     {

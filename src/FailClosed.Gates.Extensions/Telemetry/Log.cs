@@ -73,6 +73,22 @@ internal static partial class Log
         Message = Execution + " was blocked with {Code} and queued for review as ticket '{TicketId}'.")]
     public static partial void ReviewEnqueued(this ILogger logger, string action, string executionId, string? subject, string code, string ticketId);
 
+    [LoggerMessage(EventId = FailClosedGatesEventIds.ReviewApproved, EventName = "ReviewApproved", Level = LogLevel.Information,
+        Message = "Review ticket '{TicketId}' of action '{Action}' (execution {ExecutionId}) counted an approval by '{Reviewer}' as {Role}; it is now {State}.")]
+    public static partial void ReviewApproved(this ILogger logger, string ticketId, string action, string executionId, string reviewer, string role, ReviewTicketState state);
+
+    [LoggerMessage(EventId = FailClosedGatesEventIds.ReviewRejected, EventName = "ReviewRejected", Level = LogLevel.Information,
+        Message = "Review ticket '{TicketId}' of action '{Action}' (execution {ExecutionId}) counted a rejection by '{Reviewer}' as {Role}; it is now {State}.")]
+    public static partial void ReviewRejected(this ILogger logger, string ticketId, string action, string executionId, string reviewer, string role, ReviewTicketState state);
+
+    [LoggerMessage(EventId = FailClosedGatesEventIds.ReviewExpired, EventName = "ReviewExpired", Level = LogLevel.Warning,
+        Message = "Review ticket '{TicketId}' of action '{Action}' (execution {ExecutionId}) expired while {PreviousState}; it never runs.")]
+    public static partial void ReviewExpired(this ILogger logger, string ticketId, string action, string executionId, ReviewTicketState previousState);
+
+    [LoggerMessage(EventId = FailClosedGatesEventIds.ReviewExecuted, EventName = "ReviewExecuted", Level = LogLevel.Information,
+        Message = "Approved review ticket '{TicketId}' of action '{Action}' (execution {ExecutionId}) was claimed to run once.")]
+    public static partial void ReviewExecuted(this ILogger logger, string ticketId, string action, string executionId);
+
     [LoggerMessage(EventId = FailClosedGatesEventIds.JournalOpened, EventName = "JournalOpened", Level = LogLevel.Information,
         Message = Journal + " is open with {Count} records.")]
     public static partial void JournalOpened(this ILogger logger, string registration, string path, long count);

@@ -228,7 +228,7 @@ public sealed partial class EvidenceFirstExecutor
             // Claim the ticket before the side effect: at most once, also across processes sharing the queue.
             try
             {
-                await queue.ApplyAsync(
+                ReviewTicket claimed = await queue.ApplyAsync(
                         new ReviewTransition
                         {
                             TicketId = ticket.Id,
@@ -240,6 +240,7 @@ public sealed partial class EvidenceFirstExecutor
                         },
                         CancellationToken.None)
                     .ConfigureAwait(false);
+                ReportChange(claimed, ReviewTransitionKind.Execute, ticket.State);
             }
             catch (Exception exception)
             {
@@ -391,7 +392,9 @@ public sealed partial class EvidenceFirstExecutor
                     "The " + (approve ? "approval" : "rejection") + " of ticket '" + ticket.Id + "' by '" + reviewer + "' was not recorded (" + write.Failure + "), so it does not count.");
             }
 
-            return await queue.ApplyAsync(transition, cancellationToken).ConfigureAwait(false);
+            ReviewTicket changed = await queue.ApplyAsync(transition, cancellationToken).ConfigureAwait(false);
+            ReportChange(changed, transition.Kind, ticket.State);
+            return changed;
         }
         finally
         {
@@ -416,9 +419,10 @@ public sealed partial class EvidenceFirstExecutor
             return false;
         }
 
+        ReviewTicket expired;
         try
         {
-            await queue.ApplyAsync(
+            expired = await queue.ApplyAsync(
                     new ReviewTransition
                     {
                         TicketId = ticket.Id,
@@ -429,11 +433,27 @@ public sealed partial class EvidenceFirstExecutor
                     },
                     CancellationToken.None)
                 .ConfigureAwait(false);
-            return true;
         }
         catch (Exception)
         {
             return false;
+        }
+
+        ReportChange(expired, ReviewTransitionKind.Expire, ticket.State);
+        return true;
+    }
+
+    /// <summary>Tells the telemetry about a change the queue has applied; a failing observer never undoes or hides it.</summary>
+    private void ReportChange(ReviewTicket ticket, ReviewTransitionKind change, ReviewTicketState previousState)
+    {
+        try
+        {
+            _telemetry.OnReviewTicketChanged(ticket, change, previousState);
+        }
+#pragma warning disable CA1031 // The change is applied and recorded: an observer's exception must not turn it into a failure.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 

@@ -59,4 +59,17 @@ public abstract class ExecutionTelemetry
     public virtual void OnExecutionCompleted(object? state, in ExecutionReport report)
     {
     }
+
+    /// <summary>
+    /// Called when a review ticket changed through this executor: a vote counted, a ticket expired, or an approved
+    /// request was claimed to run. Queuing a ticket is reported by <see cref="OnExecutionCompleted"/>
+    /// (<see cref="ExecutionReport.ReviewTicket"/>).
+    /// </summary>
+    /// <param name="ticket">The ticket as the queue stored it after the change.</param>
+    /// <param name="change">What changed it.</param>
+    /// <param name="previousState">The ticket's state before the change; equal to the new state when a vote counted
+    /// without deciding the ticket.</param>
+    public virtual void OnReviewTicketChanged(ReviewTicket ticket, ReviewTransitionKind change, ReviewTicketState previousState)
+    {
+    }
 }
