@@ -201,6 +201,28 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Checkpoint_SignedByTheRetiredKeyAfterARotation_ExitsOne()
+    {
+        await WriteJournalAsync(3);
+        await using (FileEvidenceJournal.Open(Options(new CheckpointKey(NewKeyName, s_newKey), previousKeys: [new CheckpointKey(KeyName, s_key)])))
+        {
+        }
+
+        (int honestCode, _, _) = Run("checkpoint", JournalPath, "--key", KeyArg, "--key", NewKeyArg);
+        EvidenceVerification honest = EvidenceVerifier.Verify(JournalPath, [new CheckpointKey(NewKeyName, s_newKey)]);
+
+        // Whoever still holds the retired private key re-signs the rotated tree, as they would after appending forgeries.
+        File.WriteAllText(JournalPath + ".checkpoint", SignCheckpoint("audit.example.test/log", honest.TreeSize, Convert.FromHexString(honest.RootHash), new CheckpointKey(KeyName, s_key)).Note);
+        (int code, string output, string error) = Run("checkpoint", JournalPath, "--key", KeyArg, "--key", NewKeyArg);
+
+        Assert.Equal(0, honestCode);
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("verified", output, StringComparison.Ordinal);
+        Assert.Contains("does not verify against its journal", error, StringComparison.Ordinal);
+        Assert.Contains("KeyRotation record 3", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Checkpoint_WrongKey_ExitsOne()
     {
         await WriteJournalAsync(2);
@@ -357,6 +379,14 @@ public sealed class CliTests : IDisposable
         process.WaitForExit();
         return (process.ExitCode, output.ReplaceLineEndings("\n"), error.GetAwaiter().GetResult().ReplaceLineEndings("\n"));
     }
+
+    /// <summary>The journal's own signer (internal to the library), to forge a checkpoint with a key the test holds.</summary>
+    private static EvidenceCheckpoint SignCheckpoint(string origin, long treeSize, byte[] root, CheckpointKey key) =>
+        typeof(EvidenceVerifier).Assembly.GetType("FailClosed.Gates.CheckpointNote", throwOnError: true)!
+            .GetMethod("Sign", BindingFlags.Public | BindingFlags.Static)!
+            .CreateDelegate<CheckpointSigner>()(origin, treeSize, root, key);
+
+    private delegate EvidenceCheckpoint CheckpointSigner(string origin, long treeSize, ReadOnlySpan<byte> root, CheckpointKey key);
 
     private FileEvidenceJournalOptions Options(CheckpointKey key, IReadOnlyList<CheckpointKey>? previousKeys = null) => new()
     {

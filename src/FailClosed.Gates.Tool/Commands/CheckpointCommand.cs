@@ -9,7 +9,7 @@ internal static class CheckpointCommand
     {
         Argument<string> journal = CommonSymbols.Journal();
         Option<string[]> keys = CommonSymbols.Keys("A key the checkpoint may be signed with, as name=key.pem; with keys, the signature is checked.");
-        var command = new Command("checkpoint", "Print the journal's signed checkpoint; with --key, check its signature (exit code 1 when it does not verify).")
+        var command = new Command("checkpoint", "Print the journal's signed checkpoint; with --key, check its signature, that its key was not retired before it, and that the journal holds its tree (exit code 1 when it does not verify).")
         {
             journal,
             keys,
@@ -32,7 +32,15 @@ internal static class CheckpointCommand
                 throw new EvidenceUnavailableException(GateCodes.EvidenceTampered, $"the checkpoint '{checkpointPath}' does not verify: {reason}");
             }
 
-            output.WriteLine($"verified: {checkpoint.TreeSize} records, root {checkpoint.RootHash}, signed by '{signer!.Name}'");
+            // A valid signature is not enough: the key must not have been retired before the records it commits to
+            // (a retired key signs nothing again), and the journal must hold the tree the note names.
+            EvidenceVerification journalCheck = EvidenceVerifier.Verify(parse.GetRequiredValue(journal), note, trusted);
+            if (!journalCheck.IsValid)
+            {
+                throw new EvidenceUnavailableException(GateCodes.EvidenceTampered, $"the checkpoint '{checkpointPath}' does not verify against its journal: {journalCheck.Reason}");
+            }
+
+            output.WriteLine($"verified: {checkpoint.TreeSize} records, root {checkpoint.RootHash}, signed by '{signer!.Name}', and the journal holds that tree");
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;
