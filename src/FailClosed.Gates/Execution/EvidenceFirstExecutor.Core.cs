@@ -347,9 +347,23 @@ public sealed partial class EvidenceFirstExecutor
         // without the first two and with the executor's short reason, which a valid action name always fits.
         EvidenceWrite written = write.Result;
         return written.IsUnencodable && retryUnencodable
-            ? BlockAsync<TResult>(scope.Bare(), Unencodable(scope, written.Failure), retryUnencodable: false)
+            ? BlockAsync<TResult>(scope.Bare(), Unrecordable(scope, decision, written.Failure), retryUnencodable: false)
             : new ValueTask<GuardedResult<TResult>>(Blocked<TResult>(scope, decision, written, null));
     }
+
+    /// <summary>
+    /// The block that replaces <paramref name="decision"/> when its Decision record cannot be encoded. A definite deny
+    /// stays a deny with its gate and code (only its free-text reason is replaced): callers, evidence readers and
+    /// adapters answer a deny differently from an uncertain answer (403, not 503), and a gate's overlong reason must
+    /// not turn one into the other. Anything else becomes a Fault.
+    /// </summary>
+    private static GateDecision Unrecordable(ExecutionScope scope, GateDecision decision, string? problem) =>
+        decision.Verdict == Verdict.Deny
+            ? GateDecision.Deny(
+                decision.Gate,
+                "Denied by gate '" + decision.Gate + "'; the decision could not be recorded as given (" + problem + "), so its record leaves out the gate's reason, the subject and the pins.",
+                decision.Code)
+            : Unencodable(scope, problem);
 
     private async ValueTask<GuardedResult<TResult>> BlockSlowAsync<TResult>(ValueTask<EvidenceWrite> write, ExecutionScope scope, GateDecision decision) =>
         Blocked<TResult>(scope, decision, await write.ConfigureAwait(false), null);

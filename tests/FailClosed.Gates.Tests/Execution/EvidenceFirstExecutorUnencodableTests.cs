@@ -106,15 +106,20 @@ public sealed class EvidenceFirstExecutorUnencodableTests
     }
 
     [Fact]
-    public async Task ExecuteAsync_DenyWhoseReasonCannotBeEncoded_StillBlocksAndRecordsAFault()
+    public async Task ExecuteAsync_DenyWhoseReasonCannotBeEncoded_StaysADenyWithItsGateAndCode()
     {
-        Gate<int> deny = Gate.From<int>("limit", static _ => GateDecision.Deny("limit", new string('x', 70_000)));
+        Gate<int> deny = Gate.From<int>("limit", static _ => GateDecision.Deny("limit", new string('x', 70_000), "over_limit"));
 
-        GuardedResult<int> result = await RunAsync(ActionCatalog.Empty, new GuardedAction<int>(Name, deny, Describe));
+        GuardedResult<int> result = await RunAsync(Exempt(), new GuardedAction<int>(Name, deny, Describe));
 
         Assert.True(result.IsBlocked);
-        Assert.Equal(GateCodes.Fault, result.Decision.Code);
-        Assert.Equal(GateCodes.Fault, Assert.Single(_sink.GetRecords()).Code);
+        Assert.Equal(0, _runs);
+        Assert.Equal(Verdict.Deny, result.Decision.Verdict);
+        Assert.Equal("over_limit", result.Decision.Code);
+        Assert.Equal("limit", result.Decision.Gate);
+        EvidenceRecord record = Assert.Single(_sink.GetRecords());
+        Assert.Equal((EvidenceKind.Decision, Verdict.Deny, "over_limit", "limit"), (record.Kind, record.Verdict, record.Code, record.Gate));
+        Assert.Null(record.Subject);
     }
 
     [Fact]
@@ -129,8 +134,21 @@ public sealed class EvidenceFirstExecutorUnencodableTests
         Assert.Equal(0, _runs);
         EvidenceRecord record = Assert.Single(_sink.GetRecords());
         Assert.Equal(EvidenceKind.Decision, record.Kind);
-        Assert.Equal(GateCodes.Fault, record.Code);
-        Assert.Contains("cannot be encoded", record.Detail, StringComparison.Ordinal);
+        Assert.Equal(GateCodes.Denied, record.Code);
+        Assert.Contains("could not be recorded as given", record.Detail, StringComparison.Ordinal);
+        Assert.Equal(result.Decision.Reason, record.Detail);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_IndeterminateWhoseReasonCannotBeEncoded_BlocksWithAFault()
+    {
+        Gate<int> uncertain = Gate.From<int>("limit", static _ => GateDecision.Indeterminate("limit", GateCodes.Timeout, new string('x', 70_000)));
+
+        GuardedResult<int> result = await RunAsync(ActionCatalog.Empty, new GuardedAction<int>(Name, uncertain, Describe));
+
+        Assert.True(result.IsBlocked);
+        Assert.Equal(GateCodes.Fault, result.Decision.Code);
+        Assert.Contains("cannot be encoded", Assert.Single(_sink.GetRecords()).Detail, StringComparison.Ordinal);
     }
 
     [Fact]
