@@ -75,8 +75,9 @@ public sealed class LawCheckTests
     {
         var combinators = GateCombinators<int>.Library with { All = static (name, gates) => new PlantedBugs.LenientAll<int>(name, gates) };
 
+        // A fixed seed: how far shrinking gets depends on the random cases, and this test is about the printed shape.
         LawViolationException violation = Assert.Throws<LawViolationException>(() =>
-            GateLaws.AllowIsSound([Gate.Require<int>("limit", amount => amount < 1_000)], Ints, combinators));
+            GateLaws.AllowIsSound([Gate.Require<int>("limit", amount => amount < 1_000)], Ints, combinators, new LawCheckOptions { Seed = 20261203 }));
 
         // Shrunk to one All over one unknown leaf, printed as the code that builds it.
         Assert.Matches(

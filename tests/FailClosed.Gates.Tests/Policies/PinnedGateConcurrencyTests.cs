@@ -143,17 +143,14 @@ public sealed class PinnedGateConcurrencyTests
     }
 
     /// <summary>Polls a condition set by work on other threads; bounded so a broken test fails instead of hanging.</summary>
+    /// <summary>
+    /// Waits for the callers' dedicated threads to get there: a bound in wall-clock time, not in iterations, since a
+    /// loaded 2-core machine can take far longer than a fixed number of yields to start them. Nothing here is a
+    /// timeout under test; the bound only keeps a broken test from hanging.
+    /// </summary>
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        for (int i = 0; i < 10_000 && !condition(); i++)
-        {
-            await Task.Yield();
-            if (i % 100 == 99)
-            {
-                await Task.Run(static () => Thread.Yield());
-            }
-        }
-
-        Assert.True(condition(), "The condition was not met in time.");
+        bool met = await Task.Run(() => SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(60)));
+        Assert.True(met, "The condition was not met within a minute.");
     }
 }
