@@ -133,7 +133,7 @@ public static partial class PostgreSqlEvidenceSchema
         }
     }
 
-    private static long MigrationLockKey(string schema) => LockKey("FailClosed.Gates.PostgreSql/migrate/" + schema);
+    internal static long MigrationLockKey(string schema) => LockKey("FailClosed.Gates.PostgreSql/migrate/" + schema);
 
     private static long LockKey(string name) => BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
 

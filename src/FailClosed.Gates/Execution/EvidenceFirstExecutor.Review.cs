@@ -184,7 +184,24 @@ public sealed partial class EvidenceFirstExecutor
         GateDecision decision;
         try
         {
-            ReviewTicket? ticket = await queue.FindAsync(ticketId, cancellationToken).ConfigureAwait(false);
+            ReviewTicket? ticket;
+            try
+            {
+                ticket = await queue.FindAsync(ticketId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                // A queue that cannot be read (a server down, a timeout) approves nothing: the request stays blocked.
+                GateDecision unreadable = cancellationToken.IsCancellationRequested
+                    ? _canceled
+                    : GateDecision.Indeterminate(
+                        GateName,
+                        exception is EvidenceUnavailableException unavailable ? unavailable.Code : GateCodes.Fault,
+                        "The review queue could not be read for ticket '" + ticketId + "': " + exception.GetType().FullName + " was thrown.",
+                        exception);
+                return await BlockAsync<TResult>(scope, unreadable).ConfigureAwait(false);
+            }
+
             if (Precondition(ticket, ticketId, name, digest) is { } refused)
             {
                 if (refused.Code == GateCodes.ReviewExpired && ticket!.State != ReviewTicketState.Expired)

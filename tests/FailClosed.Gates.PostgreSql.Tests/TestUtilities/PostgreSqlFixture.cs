@@ -32,6 +32,14 @@ public sealed class PostgreSqlFixture : IDisposable
         return schema;
     }
 
+    /// <summary>Creates a fresh schema with a migrated review queue.</summary>
+    public async Task<string> NewReviewSchemaAsync()
+    {
+        string schema = "r_" + Guid.NewGuid().ToString("N")[..16];
+        await PostgreSqlReviewQueueSchema.MigrateAsync(DataSource, schema);
+        return schema;
+    }
+
     public PostgreSqlEvidenceSinkOptions Options(string schema, NpgsqlDataSource? dataSource = null) => new()
     {
         DataSource = dataSource ?? DataSource,

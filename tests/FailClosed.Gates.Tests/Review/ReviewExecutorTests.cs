@@ -204,6 +204,21 @@ public sealed class ReviewExecutorTests
     }
 
     [Fact]
+    public async Task ExecuteApprovedAsync_QueueCannotBeRead_BlocksWithTheQueuesCodeAndRecordsIt()
+    {
+        var f = new ReviewFixture(queue: new UnreadableQueue());
+
+        GuardedResult<int> result = await f.RunApprovedAsync("t-1", ReviewFixture.Invoice());
+
+        Assert.False(result.Executed);
+        Assert.Equal(0, f.Runs);
+        Assert.Equal(Verdict.Indeterminate, result.Decision.Verdict);
+        Assert.Equal(GateCodes.EvidenceUnavailable, result.Decision.Code);
+        Assert.Contains("t-1", result.Decision.Reason, StringComparison.Ordinal);
+        Assert.Contains(f.Sink.Records, static r => r.Kind == EvidenceKind.Decision && r.Code == GateCodes.EvidenceUnavailable);
+    }
+
+    [Fact]
     public async Task ExecuteApprovedAsync_Pending_IsRefusedWithReviewNotApproved()
     {
         ReviewTicket ticket = await _f.EscalateAsync();
@@ -351,5 +366,19 @@ public sealed class ReviewExecutorTests
         var executor = new EvidenceFirstExecutor(new InMemoryEvidenceSink());
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await executor.ApproveAsync("t", "alice"));
+    }
+
+    /// <summary>A queue whose server is down: every call throws as a database queue does.</summary>
+    private sealed class UnreadableQueue : IReviewQueue
+    {
+        public ValueTask<ReviewTicket> EnqueueAsync(ReviewRequest request, CancellationToken cancellationToken = default) => throw Down();
+
+        public ValueTask<ReviewTicket?> FindAsync(string ticketId, CancellationToken cancellationToken = default) => throw Down();
+
+        public ValueTask<IReadOnlyList<ReviewTicket>> ListAsync(ReviewTicketFilter filter, CancellationToken cancellationToken = default) => throw Down();
+
+        public ValueTask<ReviewTicket> ApplyAsync(ReviewTransition transition, CancellationToken cancellationToken = default) => throw Down();
+
+        private static EvidenceUnavailableException Down() => new("The review queue server is down.");
     }
 }
