@@ -68,8 +68,9 @@ public sealed class ToolCallActionsTests
     {
         var call = new ToolCall("pay", Args("""{"amount":10}"""), Agent, "call-1");
 
-        await _executor.ExecuteAsync(_action, call, (_, _) => new ValueTask<int>(++_runs));
+        GuardedResult<int> escalated = await _executor.ExecuteAsync(_action, call, (_, _) => new ValueTask<int>(++_runs));
 
+        Assert.False(escalated.Executed);
         ReviewTicket ticket = Assert.Single(_queue.Tickets);
         Assert.Equal("agent-7", ticket.Requester);
         Assert.Contains(call.ArgumentsDigest, ticket.RequestDescription, StringComparison.Ordinal);
