@@ -38,6 +38,14 @@ public class GatedToolBenchmarks
         _gatedNoOp = _tool.WithGate(new EvidenceFirstExecutor(new NoOpEvidenceSink(), new EvidenceFirstExecutorOptions { Catalog = catalog }), allow, options);
         _gatedInMemory = _tool.WithGate(new EvidenceFirstExecutor(new RollingInMemoryEvidenceSink(), new EvidenceFirstExecutorOptions { Catalog = catalog }), allow, options);
         _gatedDenied = _tool.WithGate(new EvidenceFirstExecutor(new NoOpEvidenceSink(), new EvidenceFirstExecutorOptions { Catalog = catalog }), deny, options);
+
+        // Measure what the names say: the allowed peers must run the tool, and the denied one must block.
+        string? expected = ToolDirect()?.ToString();
+        if (GatedNoOpSink()?.ToString() != expected || GatedInMemorySink()?.ToString() != expected
+            || GatedDenied() is not string blocked || !blocked.StartsWith("Blocked (Denied)", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("The gated tool benchmarks are misconfigured: an allowed call did not run the tool, or the denied call was not blocked.");
+        }
     }
 
     [Benchmark(Baseline = true)]

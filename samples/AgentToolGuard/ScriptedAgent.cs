@@ -3,31 +3,33 @@ using Microsoft.Extensions.AI;
 namespace FailClosed.Gates.Samples.AgentToolGuard;
 
 /// <summary>
-/// Plays the model of an accounts-payable agent from a script (no model download, no network): it asks for tools, then
-/// reads the results it was sent and sums them up. It prints what it asks for and what it reads.
+/// Plays the model of an accounts-payable agent from a script (no model download, no network): in its first turn it
+/// asks for the scripted tool calls, in its second it reads the results it was sent and says the scripted summary. It
+/// prints what it asks for and what it reads.
 /// </summary>
 internal sealed class ScriptedAgent : IChatClient
 {
+    private readonly FunctionCallContent[] _calls;
+    private readonly string _summary;
     private int _turn;
+
+    public ScriptedAgent(string summary, params FunctionCallContent[] calls)
+    {
+        _summary = summary;
+        _calls = calls;
+    }
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         _turn++;
         if (_turn == 1)
         {
-            FunctionCallContent[] calls =
-            [
-                new("call-1", "read_invoice", new Dictionary<string, object?> { ["invoiceId"] = "INV-1042" }),
-                new("call-2", "approve_payment", new Dictionary<string, object?> { ["invoiceId"] = "INV-1042", ["amount"] = 4200m }),
-                new("call-3", "delete_invoices", new Dictionary<string, object?> { ["olderThanDays"] = 0 }),
-                new("call-4", "check_vendor_risk", new Dictionary<string, object?> { ["vendor"] = "Globex" }),
-            ];
-            foreach (FunctionCallContent call in calls)
+            foreach (FunctionCallContent call in _calls)
             {
-                Console.WriteLine($"  model asks : {call.Name}  (call {call.CallId})");
+                Console.WriteLine($"  model asks : {call.Name} {Arguments(call)}  (call {call.CallId})");
             }
 
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, [.. calls])));
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, [.. _calls])));
         }
 
         foreach (FunctionResultContent result in messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>())
@@ -35,7 +37,7 @@ internal sealed class ScriptedAgent : IChatClient
             Console.WriteLine($"  model reads: {result.CallId} -> {result.Result}");
         }
 
-        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "I read INV-1042; the payment and the risk check need a person.")));
+        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, _summary)));
     }
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -46,4 +48,7 @@ internal sealed class ScriptedAgent : IChatClient
     public void Dispose()
     {
     }
+
+    private static string Arguments(FunctionCallContent call) =>
+        "{" + string.Join(", ", (call.Arguments ?? new Dictionary<string, object?>()).Select(a => a.Key + ": " + a.Value)) + "}";
 }

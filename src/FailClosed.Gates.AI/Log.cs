@@ -5,8 +5,8 @@ namespace FailClosed.Gates.AI;
 internal static partial class Log
 {
     [LoggerMessage(EventId = AIGateEventIds.ToolCallBlocked, EventName = "ToolCallBlocked", Level = LogLevel.Warning,
-        Message = "Tool call blocked: {Call} by '{Gate}' with {Code} ({Verdict}).")]
-    public static partial void ToolCallBlocked(this ILogger logger, string call, string gate, string code, Verdict verdict);
+        Message = "Tool call blocked: {Call} (call id {CallId}) by '{Gate}' with {Code} ({Verdict}).")]
+    public static partial void ToolCallBlocked(this ILogger logger, string call, string? callId, string gate, string code, Verdict verdict);
 
     [LoggerMessage(EventId = AIGateEventIds.ToolCallQueued, EventName = "ToolCallQueued", Level = LogLevel.Information,
         Message = "Blocked tool call {Call} queued for review as ticket '{TicketId}'.")]

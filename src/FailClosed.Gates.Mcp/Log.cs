@@ -5,8 +5,8 @@ namespace FailClosed.Gates.Mcp;
 internal static partial class Log
 {
     [LoggerMessage(EventId = McpGateEventIds.ToolCallBlocked, EventName = "ToolCallBlocked", Level = LogLevel.Warning,
-        Message = "MCP tool call blocked: {Call} by '{Gate}' with {Code} ({Verdict}).")]
-    public static partial void ToolCallBlocked(this ILogger logger, string call, string gate, string code, Verdict verdict);
+        Message = "MCP tool call blocked: {Call} (call id {CallId}) by '{Gate}' with {Code} ({Verdict}).")]
+    public static partial void ToolCallBlocked(this ILogger logger, string call, string? callId, string gate, string code, Verdict verdict);
 
     [LoggerMessage(EventId = McpGateEventIds.ToolCallQueued, EventName = "ToolCallQueued", Level = LogLevel.Information,
         Message = "Blocked MCP tool call {Call} queued for review as ticket '{TicketId}'.")]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -9,13 +10,19 @@ namespace FailClosed.Gates.Mcp;
 /// not in the catalog is denied, the caller is read from the request's user, and a block is answered as a tool
 /// result with <see cref="CallToolResult.IsError"/> set and the code in its text — never as a protocol error.
 /// </summary>
+/// <remarks>
+/// A call that carries a review ticket id in its request's <c>_meta</c> under <see cref="ReviewTicketMetaKey"/> runs
+/// through <see cref="EvidenceFirstExecutor.ExecuteApprovedAsync{TContext, TResult}(string, GuardedAction{TContext}, TContext, Func{TContext, CancellationToken, ValueTask{TResult}}, CancellationToken)"/>:
+/// the id is only a reference, never an approval — the ticket must be Approved in the executor's queue, unexpired, not
+/// yet run, and for this tool, this caller and these canonical arguments, or the call is blocked.
+/// </remarks>
 public static class McpToolGate
 {
-    private static readonly Gate<ToolCall> WellFormed = Gate.From<ToolCall>(
-        "tool-arguments",
-        static call => call.IsWellFormed
-            ? GateDecision.Allow("tool-arguments")
-            : GateDecision.Indeterminate("tool-arguments", GateCodes.Malformed, call.MalformedReason));
+    /// <summary>
+    /// The key, in a <c>tools/call</c> request's <c>_meta</c>, of the id of the approved review ticket the call runs
+    /// under. The value is a string: the ticket id the blocked call's result named.
+    /// </summary>
+    public const string ReviewTicketMetaKey = "io.github.failclosed/review-ticket";
 
     /// <summary>Creates the filter.</summary>
     /// <param name="executor">The executor that records and runs each call.</param>
@@ -39,10 +46,11 @@ public static class McpToolGate
                 nameof(executor));
         }
 
-        Gate<ToolCall> composed = options.RequireCaller
-            ? Gate.All("tool-call", WellFormed, Gate.RequireIdentity<ToolCall>("tool-caller", static call => call.Caller, options.TimeProvider), gate)
-            : Gate.All("tool-call", WellFormed, gate);
-        var filter = new Filter(executor, composed, options);
+        var filter = new Filter(
+            executor,
+            ToolCallGates.Compose(gate, options.RequireCaller, options.TimeProvider),
+            ToolCallGates.ComposeForApprovedRun(gate, options.RequireCaller, options.TimeProvider),
+            options);
         return filter.Wrap;
     }
 
@@ -67,14 +75,16 @@ public static class McpToolGate
     {
         private readonly EvidenceFirstExecutor _executor;
         private readonly Gate<ToolCall> _gate;
+        private readonly Gate<ToolCall> _approvedGate;
         private readonly McpToolGateOptions _options;
-        private readonly Dictionary<string, GuardedAction<ToolCall>> _actions = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (GuardedAction<ToolCall> Action, GuardedAction<ToolCall> Approved)> _actions = new(StringComparer.Ordinal);
         private readonly Lock _lock = new();
 
-        public Filter(EvidenceFirstExecutor executor, Gate<ToolCall> gate, McpToolGateOptions options)
+        public Filter(EvidenceFirstExecutor executor, Gate<ToolCall> gate, Gate<ToolCall> approvedGate, McpToolGateOptions options)
         {
             _executor = executor;
             _gate = gate;
+            _approvedGate = approvedGate;
             _options = options;
         }
 
@@ -88,55 +98,87 @@ public static class McpToolGate
         {
             string toolName = context.Params?.Name is { Length: > 0 } name && !string.IsNullOrWhiteSpace(name) ? name : "(unnamed)";
             ToolCall call = Read(toolName, context);
-            GuardedAction<ToolCall> action = ActionFor(toolName);
-            GuardedResult<CallToolResult> result = await _executor.ExecuteAsync(
-                action,
-                call,
-                (Next: next, Context: context),
-                static (_, state, ct) => state.Next(state.Context, ct),
-                cancellationToken).ConfigureAwait(false);
-            if (result.Executed)
+            (GuardedAction<ToolCall> action, GuardedAction<ToolCall> approved) = ActionsFor(toolName);
+            GuardedResult<CallToolResult> result;
+            if (context.Params?.Meta is { } meta && meta.TryGetPropertyValue(ReviewTicketMetaKey, out JsonNode? reference))
             {
-                return result.Value;
+                string ticketId = TicketIdOf(reference);
+                ValueTask<GuardedResult<CallToolResult>> pending;
+                try
+                {
+                    pending = _executor.ExecuteApprovedAsync(ticketId, approved, call, (_, ct) => next(context, ct), cancellationToken);
+                }
+                catch (InvalidOperationException)
+                {
+                    // No review queue, so nothing was approved here; the call named a ticket, so it is not quietly
+                    // judged as an ordinary call instead.
+                    GateDecision refused = GateDecision.Deny(
+                        "review",
+                        "The call names review ticket '" + ticketId + "', but the executor has no review queue.",
+                        GateCodes.ReviewNotApproved);
+                    return Blocked(call, refused, null, cancellationToken);
+                }
+
+                result = await pending.ConfigureAwait(false);
+            }
+            else
+            {
+                result = await _executor.ExecuteAsync(
+                    action,
+                    call,
+                    (Next: next, Context: context),
+                    static (_, state, ct) => state.Next(state.Context, ct),
+                    cancellationToken).ConfigureAwait(false);
             }
 
+            return result.Executed ? result.Value : Blocked(call, result.Decision, result.ReviewTicket, cancellationToken);
+        }
+
+        private CallToolResult Blocked(ToolCall call, GateDecision decision, ReviewTicket? ticket, CancellationToken cancellationToken)
+        {
             cancellationToken.ThrowIfCancellationRequested();
-            ReviewTicket? ticket = result.ReviewTicket;
-            _options.Logger?.ToolCallBlocked(call.Describe(), result.Decision.Gate, result.Decision.Code, result.Decision.Verdict);
+            _options.Logger?.ToolCallBlocked(call.Describe(), call.CallId, decision.Gate, decision.Code, decision.Verdict);
             return new CallToolResult
             {
                 IsError = true,
                 // Text only: structured content would have to match the tool's output schema, and a block has none.
-                Content = [new TextContentBlock { Text = ToolCallBlock.Describe(result.Decision, ticket) }],
+                Content = [new TextContentBlock { Text = ToolCallBlock.Describe(decision, ticket) }],
             };
         }
 
-        private GuardedAction<ToolCall> ActionFor(string toolName)
+        /// <summary>The ticket id a request names: a string; anything else names no ticket and is refused by the queue lookup.</summary>
+        private static string TicketIdOf(JsonNode? reference)
+        {
+            string? id = reference is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+            return string.IsNullOrWhiteSpace(id) ? "(not a ticket id)" : id;
+        }
+
+        private (GuardedAction<ToolCall> Action, GuardedAction<ToolCall> Approved) ActionsFor(string toolName)
         {
             lock (_lock)
             {
                 // One action per tool name; names not in the catalog are blocked by the executor, so the map holds
                 // at most the catalog plus the names callers tried.
-                if (!_actions.TryGetValue(toolName, out GuardedAction<ToolCall>? action))
+                if (!_actions.TryGetValue(toolName, out (GuardedAction<ToolCall> Action, GuardedAction<ToolCall> Approved) actions))
                 {
                     try
                     {
-                        action = ToolCallActions.Create(_options.ActionPrefix + toolName, _gate);
+                        string name = _options.ActionPrefix + toolName;
+                        actions = (ToolCallActions.Create(name, _gate), ToolCallActions.Create(name, _approvedGate));
                     }
                     catch (ArgumentException)
                     {
                         // A name that cannot go into evidence (a control character, too long) is never catalogued:
                         // record the call under a fixed name, which the strict catalog then refuses.
-                        action = ToolCallActions.Create(InvalidToolAction, _gate);
+                        actions = (ToolCallActions.Create(InvalidToolAction, _gate), ToolCallActions.Create(InvalidToolAction, _approvedGate));
                     }
-
                     if (_actions.Count < 4096)
                     {
-                        _actions[toolName] = action;
+                        _actions[toolName] = actions;
                     }
                 }
 
-                return action;
+                return actions;
             }
         }
 

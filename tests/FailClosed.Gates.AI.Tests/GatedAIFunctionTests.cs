@@ -87,10 +87,10 @@ public sealed class GatedAIFunctionTests
     }
 
     [Fact]
-    public async Task Evidence_HoldsTheArgumentDigestAndCallIdNeverTheArguments()
+    public async Task Evidence_HoldsTheArgumentDigestNeverTheArgumentsNorTheCallId()
     {
         var model = new ScriptedChatClient(
-            ScriptedChatClient.Calls(Call("c1", "read_invoice", """{"id":"INV-SECRET-77"}"""), Call("c2", "approve_payment", """{"id":"INV-SECRET-77","amount":999}""")),
+            ScriptedChatClient.Calls(Call("call-c1", "read_invoice", """{"id":"INV-SECRET-77"}"""), Call("call-c2", "approve_payment", """{"id":"INV-SECRET-77","amount":999}""")),
             ScriptedChatClient.Says("ok"));
 
         await RunAsync(model, Options());
@@ -98,9 +98,10 @@ public sealed class GatedAIFunctionTests
         EvidenceRecord[] records = _sink.GetRecords();
         Assert.NotEmpty(records);
         Assert.All(records, r => Assert.DoesNotContain("INV-SECRET-77", r.Subject + r.Detail, StringComparison.Ordinal));
-        var read = new ToolCall("read_invoice", new Dictionary<string, JsonElement> { ["id"] = JsonSerializer.SerializeToElement("INV-SECRET-77") }, _agent, "c1");
+        var read = new ToolCall("read_invoice", new Dictionary<string, JsonElement> { ["id"] = JsonSerializer.SerializeToElement("INV-SECRET-77") }, _agent, "call-c1");
         Assert.Contains(records, r => r.Action == "read_invoice" && r.Kind == EvidenceKind.Intent && r.Subject == read.Describe());
-        Assert.Contains(records, r => r.Action == "approve_payment" && r.Verdict == Verdict.Deny && r.Subject!.Contains("call=c2", StringComparison.Ordinal));
+        Assert.Contains(records, r => r.Action == "approve_payment" && r.Verdict == Verdict.Deny && r.Subject!.Contains(" args=sha256:", StringComparison.Ordinal));
+        Assert.All(records, r => Assert.DoesNotContain("call-c", r.Subject + r.Detail, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -37,6 +37,7 @@ internal static partial class SnippetCompiler
         ("tools", "IList<Microsoft.Extensions.AI.AITool>"),
         ("agentIdentity", "VerifiedIdentity"),
         ("chatClient", "Microsoft.Extensions.AI.IChatClient"),
+        ("mcpClient", "ModelContextProtocol.Client.McpClient"),
         ("decisionPoint", "IPolicyDecisionPoint<ToolCall>"),
         ("aclService", "IEntitlementSource"),
     ];

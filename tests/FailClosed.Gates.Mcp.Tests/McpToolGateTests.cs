@@ -144,8 +144,8 @@ public sealed class McpToolGateTests
         EvidenceRecord[] records = _sink.GetRecords();
         Assert.All(records, r => Assert.DoesNotContain("INV-SECRET-77", r.Subject + r.Detail, StringComparison.Ordinal));
         Assert.Contains(records, r => r.Action == "read_invoice" && r.Kind == EvidenceKind.Outcome
-            && r.Subject!.StartsWith("tool=read_invoice caller=spiffe://acme/agents/ap-clerk call=", StringComparison.Ordinal)
-            && r.Subject.Contains(" args=sha256:", StringComparison.Ordinal));
+            && r.Subject!.StartsWith("tool=read_invoice caller=spiffe://acme/agents/ap-clerk args=sha256:", StringComparison.Ordinal)
+            && !r.Subject.Contains("call=", StringComparison.Ordinal));
         Assert.Contains(records, r => r.Action == "approve_payment" && r.Verdict == Verdict.Deny);
     }
 

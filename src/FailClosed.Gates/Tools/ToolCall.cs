@@ -7,7 +7,7 @@ namespace FailClosed.Gates;
 /// <summary>
 /// The context of one tool invocation by an agent: the tool, its arguments in canonical form with their digest, the
 /// call id and the verified caller. Evidence and review requests carry <see cref="Describe"/>, which holds the
-/// digest of the arguments, never the arguments.
+/// digest of the arguments, never the arguments, and not the call id.
 /// </summary>
 public sealed class ToolCall
 {
@@ -67,6 +67,11 @@ public sealed class ToolCall
     public VerifiedIdentity? Caller { get; }
 
     /// <summary>Gets the call id, or <see langword="null"/>.</summary>
+    /// <remarks>
+    /// A correlation value the model or the protocol picks for one turn; it is not part of <see cref="Describe"/>, so it
+    /// never enters a review ticket's request digest: an approval binds the tool, the caller and the arguments, and holds
+    /// when the same call comes back under a new call id.
+    /// </remarks>
     public string? CallId { get; }
 
     /// <summary>Gets why the arguments could not be read unambiguously, or <see langword="null"/> when they could.</summary>
@@ -94,12 +99,15 @@ public sealed class ToolCall
     /// <returns>Whether the argument is present.</returns>
     public bool TryGetArgument(string name, out JsonElement value) => Arguments.TryGetValue(name, out value);
 
-    /// <summary>Describes the call for evidence and review: tool, caller, call id and argument digest; never the arguments.</summary>
-    /// <returns>For example <c>tool=approve_payment caller=agent-7 call=c1 args=sha256:…</c>.</returns>
+    /// <summary>
+    /// Describes the call for evidence and review: tool, caller and argument digest; never the arguments. It is the
+    /// subject of every record and part of a review ticket's request digest, so it holds only what an approval binds:
+    /// not the call id, which changes each time a model re-issues the same call.
+    /// </summary>
+    /// <returns>For example <c>tool=approve_payment caller=agent-7 args=sha256:…</c>.</returns>
     public string Describe() =>
         "tool=" + ToolName
         + " caller=" + (Caller?.Subject ?? "(none)")
-        + (CallId is null ? string.Empty : " call=" + CallId)
         + " args=" + ArgumentsDigest;
 
     /// <inheritdoc />

@@ -5,7 +5,8 @@ public static class ToolCallActions
 {
     /// <summary>
     /// Creates the guarded action of one tool: the subject is <see cref="ToolCall.Describe"/> (an argument digest, never
-    /// arguments), the requester is the verified caller, and a review ticket is bound to the tool and the argument digest.
+    /// arguments), the requester is the verified caller, and a review ticket is bound to the tool, the caller and the
+    /// argument digest — not to the call id, so an approval holds when the same call is re-issued under a new one.
     /// </summary>
     /// <param name="action">The action name, as catalogued.</param>
     /// <param name="gate">The gate every call must pass.</param>

@@ -36,6 +36,10 @@ public static class ToolCallBlock
             or GateCodes.PolicyInvalid or GateCodes.PolicyVersionMismatch => "the policy this call is judged by could not be verified.",
         GateCodes.CacheStale => "a cached decision expired and could not be refreshed.",
         GateCodes.EscalatedForReview => "this call needs a human approval first.",
+        GateCodes.ReviewNotApproved => "its review ticket is not approved.",
+        GateCodes.ReviewMismatch => "the call differs from the one its review ticket approved.",
+        GateCodes.ReviewConsumed => "its approval has already been used; an approval runs once.",
+        GateCodes.ReviewExpired => "its review ticket has expired.",
         _ => "this call could not be confirmed as safe.",
     };
 }

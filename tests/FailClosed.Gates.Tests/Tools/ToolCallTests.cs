@@ -45,8 +45,40 @@ public sealed class ToolCallTests
 
         string description = call.Describe();
 
-        Assert.Equal("tool=pay caller=agent-7 call=call-1 args=" + call.ArgumentsDigest, description);
+        Assert.Equal("tool=pay caller=agent-7 args=" + call.ArgumentsDigest, description);
         Assert.DoesNotContain("DE89", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Describe_CallIdOnly_DiffersNot()
+    {
+        // The call id is picked by the model per turn; an approval binds tool, caller and arguments, so it must not differ.
+        var first = new ToolCall("pay", Args("""{"amount": 10, "to": "X"}"""), Agent, "call-1");
+        var reissued = new ToolCall("pay", Args("""{"to": "X", "amount": 10}"""), Agent, "call-9");
+
+        Assert.Equal(first.Describe(), reissued.Describe());
+        Assert.Equal("call-9", reissued.CallId);
+    }
+
+    [Fact]
+    public void Describe_ArgumentOrCaller_Differs()
+    {
+        var call = new ToolCall("pay", Args("""{"amount": 10}"""), Agent, "call-1");
+        var changed = new ToolCall("pay", Args("""{"amount": 10.0}"""), Agent, "call-1");
+        var otherCaller = new ToolCall("pay", Args("""{"amount": 10}"""), new VerifiedIdentity("agent-8", "issuer", DateTimeOffset.MaxValue), "call-1");
+
+        Assert.NotEqual(call.Describe(), changed.Describe());
+        Assert.NotEqual(call.Describe(), otherCaller.Describe());
+    }
+
+    [Theory]
+    [InlineData(GateCodes.ReviewNotApproved, "Blocked (ReviewNotApproved): its review ticket is not approved. Do not retry it unchanged.")]
+    [InlineData(GateCodes.ReviewMismatch, "Blocked (ReviewMismatch): the call differs from the one its review ticket approved. Do not retry it unchanged.")]
+    [InlineData(GateCodes.ReviewConsumed, "Blocked (ReviewConsumed): its approval has already been used; an approval runs once. Do not retry it unchanged.")]
+    [InlineData(GateCodes.ReviewExpired, "Blocked (ReviewExpired): its review ticket has expired. Do not retry it unchanged.")]
+    public void Describe_BlockTextOfAnApprovedRun_NamesTheReviewCode(string code, string expected)
+    {
+        Assert.Equal(expected, ToolCallBlock.Describe(GateDecision.Deny("review", "Ticket 't-1' details.", code)));
     }
 
     [Fact]
