@@ -37,6 +37,16 @@ internal sealed class EvidenceLog : IDisposable
         _tree.Append(leafHash);
     }
 
+    /// <summary>
+    /// Advances the log past 2^<paramref name="height"/> records already stored and checked, given the root of their
+    /// perfect subtree and the last one's leaf hash; the log's size must be a multiple of their count.
+    /// </summary>
+    public void RestoreSubtree(ReadOnlySpan<byte> subtreeRoot, int height, ReadOnlySpan<byte> lastLeafHash)
+    {
+        _tree.AppendSubtree(subtreeRoot, height);
+        lastLeafHash.CopyTo(_lastLeaf);
+    }
+
     /// <summary>Returns the Merkle root over every record.</summary>
     public byte[] Root() => _tree.Root();
 

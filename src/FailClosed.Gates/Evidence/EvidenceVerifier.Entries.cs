@@ -25,6 +25,7 @@ public static partial class EvidenceVerifier
         using var log = new EvidenceLog();
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> expectedPrevious = stackalloc byte[EvidenceHashing.HashSize * 2];
+        Span<byte> leaf = stackalloc byte[EvidenceHashing.HashSize];
         foreach (ReadOnlyMemory<byte> memory in entries)
         {
             ReadOnlySpan<byte> entry = memory.Span;
@@ -35,18 +36,17 @@ public static partial class EvidenceVerifier
             }
             else
             {
-                FrameResult result = FrameResult.Of(sha256, entry, decode: false);
-                if (result.Error is { } error)
+                if (CanonicalEntryReader.Validate(entry, out long sequence) is { } error)
                 {
                     reason = error;
                 }
-                else if (result.Sequence != log.Size)
+                else if (sequence != log.Size)
                 {
-                    reason = $"the record has sequence {result.Sequence} where {log.Size} was expected";
+                    reason = $"the record has sequence {sequence} where {log.Size} was expected";
                 }
                 else
                 {
-                    ReadOnlySpan<byte> previous = entry.Slice(EvidenceEncoding.PreviousHashOffset(result.Sequence), EvidenceHashing.HashSize * 2);
+                    ReadOnlySpan<byte> previous = entry.Slice(EvidenceEncoding.PreviousHashOffset(sequence), EvidenceHashing.HashSize * 2);
                     Convert.TryToHexStringLower(log.LastLeafHash, expectedPrevious, out _);
                     if (!previous.SequenceEqual(expectedPrevious))
                     {
@@ -54,7 +54,8 @@ public static partial class EvidenceVerifier
                     }
                     else
                     {
-                        log.Restore(result.Leaf);
+                        EvidenceHashing.LeafHash(sha256, entry, leaf);
+                        log.Restore(leaf);
                         if (log.Size == checkpointSize)
                         {
                             checkpointRoot = log.Root();

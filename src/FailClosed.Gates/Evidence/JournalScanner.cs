@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -8,20 +9,60 @@ namespace FailClosed.Gates;
 /// Reads a journal frame by frame and checks everything a frame and its record promise: magic, length, CRC, the
 /// canonical encoding, the sequence and the chain. Classifies the first bad frame as a torn tail or tampering.
 /// </summary>
+/// <remarks>
+/// A window of frames is checked in three stages. The frame headers are walked in order (cheap). The work that
+/// dominates — each frame's CRC, its leaf hash, its canonical-form check, and the Merkle subtrees over aligned runs
+/// of those leaves — runs on every core, in units that depend on nothing outside themselves. The sequence, the
+/// chain and the Merkle frontier then advance in order, a whole subtree at a time, so the first defect and the roots
+/// are exactly those a one-record-at-a-time pass finds. Every buffer is allocated once per scan.
+/// </remarks>
 internal sealed class JournalScanner : IDisposable
 {
-    private const int WindowSize = 1 << 20;
+    /// <summary>The default window: how much of the file one step reads and checks.</summary>
+    public const int DefaultWindowSize = 1 << 20;
+
+    /// <summary>The most leaves one unit of parallel work hashes into one subtree (a power of two).</summary>
+    public const int DefaultMaxUnitLeaves = 256;
+
     private const int MaxFramesPerBatch = 8192;
+
+    // Below this many frames a window is checked on the calling thread: handing it out would cost more than it saves.
+    private const int MinParallelFrames = 64;
+
+    private const byte CrcBad = 1;
+    private const byte KeyRotationFlag = 2;
+
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
 
     private readonly IJournalStorage _storage;
     private readonly long _fileLength;
+    private readonly int _windowSize;
+    private readonly int _maxUnitLeaves;
+    private readonly bool _parallel;
     private readonly EvidenceLog _log = new();
     private readonly List<byte[]>? _leaves;
     private readonly long _checkpointSize;
     private readonly bool _decode;
-    private readonly List<(long Offset, int Length)> _frames = [];
     private readonly byte[] _expectedPrevious = new byte[EvidenceHashing.HashSize * 2];
     private readonly List<EvidenceRecord> _keyRotations = [];
+    private readonly Action<int> _checkUnit;
+
+    // Per frame of the current window, reused from window to window.
+    private readonly long[] _frameOffsets;
+    private readonly int[] _frameLengths;
+    private readonly byte[] _flags;
+    private readonly long[] _sequences;
+    private readonly string?[] _errors;
+    private readonly EvidenceRecord?[]? _records;
+    private readonly byte[] _leafHashes;
+
+    // Per unit of parallel work: an aligned run of frames and the root of their subtree.
+    private readonly int[] _unitStarts;
+    private readonly int[] _unitLengths;
+    private readonly byte[] _unitRoots;
+
+    private int _frameCount;
     private byte[]? _checkpointRoot;
     private long _offset;
     private JournalDefect? _defect;
@@ -29,15 +70,35 @@ internal sealed class JournalScanner : IDisposable
     private long _windowStart;
     private int _windowLength;
 
-    private JournalScanner(IJournalStorage storage, long checkpointSize, bool keepLeaves, bool decode)
+    private JournalScanner(IJournalStorage storage, long checkpointSize, bool keepLeaves, bool decode, int windowSize, int maxUnitLeaves, bool parallel)
     {
         _storage = storage;
         _fileLength = storage.Length;
-        _window = new byte[(int)Math.Clamp(_fileLength, JournalFrame.HeaderSize, WindowSize)];
+        _windowSize = windowSize;
+        _maxUnitLeaves = maxUnitLeaves;
+        _parallel = parallel;
+        _window = new byte[(int)Math.Clamp(_fileLength, JournalFrame.HeaderSize, windowSize)];
         _checkpointSize = checkpointSize;
         _leaves = keepLeaves ? [] : null;
         _decode = decode;
         _checkpointRoot = checkpointSize == 0 ? EvidenceHashing.EmptyRoot() : null;
+        _checkUnit = CheckUnit;
+
+        // A frame takes at least a header and a byte, so a small file needs small buffers.
+        int frames = (int)Math.Min(MaxFramesPerBatch, (_fileLength / (JournalFrame.HeaderSize + 1)) + 1);
+        _frameOffsets = new long[frames];
+        _frameLengths = new int[frames];
+        _flags = new byte[frames];
+        _sequences = new long[frames];
+        _errors = new string?[frames];
+        _records = decode ? new EvidenceRecord?[frames] : null;
+        _leafHashes = new byte[frames * EvidenceHashing.HashSize];
+
+        // An aligned split of n frames into runs of at most u: at most log2(u) + 1 short runs at each end.
+        int units = (frames / maxUnitLeaves) + (2 * (BitOperations.Log2((uint)maxUnitLeaves) + 1));
+        _unitStarts = new int[units];
+        _unitLengths = new int[units];
+        _unitRoots = new byte[units * EvidenceHashing.HashSize];
     }
 
     /// <summary>Gets whether every frame was read or a bad one was found.</summary>
@@ -83,8 +144,30 @@ internal sealed class JournalScanner : IDisposable
     }
 
     /// <summary>Starts a scan to be driven with <see cref="Step"/>; memory stays within one window and its records.</summary>
-    public static JournalScanner Start(IJournalStorage storage, long checkpointSize, bool keepLeaves, bool decode) =>
-        new(storage, checkpointSize, keepLeaves, decode);
+    /// <param name="storage">The journal file.</param>
+    /// <param name="checkpointSize">The size whose root to capture, or -1.</param>
+    /// <param name="keepLeaves">Whether to keep every leaf hash (for proofs).</param>
+    /// <param name="decode">Whether to build each good record (for <see cref="Step"/>'s callback).</param>
+    /// <param name="windowSize">How much of the file one step reads.</param>
+    /// <param name="maxUnitLeaves">The most frames one unit of work hashes into one subtree; 1 appends leaf by leaf.</param>
+    /// <param name="parallel">Whether a window's units run on every core, or all on the calling thread.</param>
+    public static JournalScanner Start(
+        IJournalStorage storage,
+        long checkpointSize,
+        bool keepLeaves,
+        bool decode,
+        int windowSize = DefaultWindowSize,
+        int maxUnitLeaves = DefaultMaxUnitLeaves,
+        bool parallel = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowSize, JournalFrame.HeaderSize);
+        if (maxUnitLeaves < 1 || !BitOperations.IsPow2(maxUnitLeaves))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxUnitLeaves), maxUnitLeaves, $"The unit size {maxUnitLeaves} must be a positive power of two.");
+        }
+
+        return new(storage, checkpointSize, keepLeaves, decode, windowSize, maxUnitLeaves, parallel);
+    }
 
     /// <summary>Fills the window from the next frame with an asynchronous read, so the next <see cref="Step"/> reads nothing more unless it meets a bad frame.</summary>
     public async ValueTask PrefetchAsync(CancellationToken cancellationToken)
@@ -128,73 +211,85 @@ internal sealed class JournalScanner : IDisposable
             return false;
         }
 
-        // 1. Frame checks, in order, over the frames that lie wholly in the current window.
-        List<(long Offset, int Length)> frames = _frames;
-        (long Offset, long Extent, string Reason)? bad = CollectFrames(_offset, frames);
+        // 1. Frame headers, in order, over the frames that lie wholly in the current window.
+        (long Offset, long Extent, string Reason)? bad = CollectFrames(_offset);
+        int count = _frameCount;
 
-        // 2. Leaf hashes and the canonical decoding of those frames, on every core.
-        var results = new FrameResult[frames.Count];
-        bool decode = _decode;
-        Parallel.For(
-            0,
-            frames.Count,
-            () => IncrementalHash.CreateHash(HashAlgorithmName.SHA256),
-            (i, _, sha256) =>
-            {
-                (long frameOffset, int length) = frames[i];
-                ReadOnlySpan<byte> entry = InWindow(frameOffset + JournalFrame.HeaderSize, length);
-                results[i] = FrameResult.Of(sha256, entry, decode);
-                return sha256;
-            },
-            static sha256 => sha256.Dispose());
-
-        // 3. Sequence and chain, in order.
+        // 2. CRCs, leaf hashes, canonical checks and aligned subtrees, in independent units, on every core.
         EvidenceLog log = _log;
-        for (int i = 0; i < frames.Count; i++)
+        long first = log.Size;
+        int units = PlanUnits(first, count);
+        if (_parallel && units > 1 && count >= MinParallelFrames)
         {
-            (long frameOffset, int length) = frames[i];
-            FrameResult result = results[i];
-
-            // From here on the frame is exactly as it was written: anything wrong with it is not a crash.
-            if (result.Error is { } error)
+            Parallel.For(0, units, _checkUnit);
+        }
+        else
+        {
+            for (int u = 0; u < units; u++)
             {
-                _defect = new JournalDefect(false, log.Size, frameOffset, error);
-                return false;
+                CheckUnit(u);
+            }
+        }
+
+        // 3. Checksum, sequence and chain, in order: the first frame that fails any of them ends the good run.
+        int good = 0;
+        ReadOnlySpan<byte> previousLeaf = log.LastLeafHash;
+        for (; good < count; good++)
+        {
+            long frameOffset = _frameOffsets[good];
+            int length = _frameLengths[good];
+            long index = first + good;
+            if ((_flags[good] & CrcBad) != 0)
+            {
+                bad = (frameOffset, frameOffset + JournalFrame.HeaderSize + length, "the frame checksum (CRC-32C) does not match");
+                break;
             }
 
-            if (result.Sequence != log.Size)
+            // From here on the frame is exactly as it was written: anything wrong with it is not a crash.
+            if (_errors[good] is { } error)
             {
-                _defect = new JournalDefect(false, log.Size, frameOffset, $"the record has sequence {result.Sequence} where {log.Size} was expected");
-                return false;
+                _defect = new JournalDefect(false, index, frameOffset, error);
+                break;
+            }
+
+            if (_sequences[good] != index)
+            {
+                _defect = new JournalDefect(false, index, frameOffset, $"the record has sequence {_sequences[good]} where {index} was expected");
+                break;
             }
 
             // A canonical entry holds the previous hash right after its sequence.
-            ReadOnlySpan<byte> previous = InWindow(frameOffset + JournalFrame.HeaderSize, length)
-                .Slice(EvidenceEncoding.PreviousHashOffset(result.Sequence), EvidenceHashing.HashSize * 2);
-            Convert.TryToHexStringLower(log.LastLeafHash, _expectedPrevious, out _);
+            ReadOnlySpan<byte> entry = InWindow(frameOffset + JournalFrame.HeaderSize, length);
+            ReadOnlySpan<byte> previous = entry.Slice(EvidenceEncoding.PreviousHashOffset(index), EvidenceHashing.HashSize * 2);
+            Convert.TryToHexStringLower(previousLeaf, _expectedPrevious, out _);
             if (!previous.SequenceEqual(_expectedPrevious))
             {
-                _defect = new JournalDefect(false, log.Size, frameOffset, $"the record's previous hash {Encoding.ASCII.GetString(previous)} is not the hash of the record before it, {Encoding.ASCII.GetString(_expectedPrevious)}");
-                return false;
+                _defect = new JournalDefect(false, index, frameOffset, $"the record's previous hash {Encoding.ASCII.GetString(previous)} is not the hash of the record before it, {Encoding.ASCII.GetString(_expectedPrevious)}");
+                break;
             }
 
-            if (log.Size < _checkpointSize && IsKeyRotation(InWindow(frameOffset + JournalFrame.HeaderSize, length), result.Sequence))
+            if (index < _checkpointSize && (_flags[good] & KeyRotationFlag) != 0)
             {
-                _keyRotations.Add(result.Record ?? EvidenceEncoding.Decode(InWindow(frameOffset + JournalFrame.HeaderSize, length)));
+                _keyRotations.Add(_records?[good] ?? EvidenceEncoding.Decode(entry));
             }
 
-            log.Restore(result.Leaf);
-            _leaves?.Add(result.Leaf);
-            if (log.Size == _checkpointSize)
+            if (onRecord is not null)
             {
-                _checkpointRoot = log.Root();
+                onRecord(_records![good]! with { Hash = EvidenceHashing.ToHex(Leaf(good)) });
             }
 
-            onRecord?.Invoke(result.Record! with { Hash = EvidenceHashing.ToHex(result.Leaf) });
-            _offset = frameOffset + JournalFrame.HeaderSize + length;
+            previousLeaf = Leaf(good);
         }
 
-        if (bad is { } frameDefect)
+        // 4. The log and its Merkle frontier advance past the good run: whole subtrees where they can.
+        Advance(units, good);
+        if (good > 0)
+        {
+            _offset = _frameOffsets[good - 1] + JournalFrame.HeaderSize + _frameLengths[good - 1];
+        }
+
+        _records?.AsSpan(0, count).Clear();
+        if (_defect is null && bad is { } frameDefect)
         {
             _defect = Bad(log.Size, frameDefect.Offset, frameDefect.Extent, frameDefect.Reason);
         }
@@ -219,60 +314,185 @@ internal sealed class JournalScanner : IDisposable
     }
 
     /// <summary>
-    /// Checks magic, length and CRC of the frames from <paramref name="offset"/> that fit in one window, adding the
-    /// good ones to <paramref name="frames"/>; returns the first bad frame, if it was reached.
+    /// Splits the window's frames into runs that are perfect, aligned subtrees of the whole log — run of 2^h frames
+    /// starting at a multiple of 2^h — of at most the unit size; returns how many.
     /// </summary>
-    private (long Offset, long Extent, string Reason)? CollectFrames(long offset, List<(long Offset, int Length)> frames)
+    private int PlanUnits(long first, int count)
     {
-        frames.Clear();
+        int units = 0;
+        for (int start = 0; start < count;)
+        {
+            long at = first + start;
+            int length = at == 0 ? _maxUnitLeaves : (int)Math.Min(_maxUnitLeaves, at & -at);
+            while (length > count - start)
+            {
+                length >>= 1;
+            }
+
+            _unitStarts[units] = start;
+            _unitLengths[units] = length;
+            units++;
+            start += length;
+        }
+
+        return units;
+    }
+
+    /// <summary>Checks one unit's frames on their own — CRC, leaf hash, canonical form — and hashes their subtree.</summary>
+    private void CheckUnit(int unit)
+    {
+        IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        int start = _unitStarts[unit];
+        int end = start + _unitLengths[unit];
+        for (int i = start; i < end; i++)
+        {
+            long frameOffset = _frameOffsets[i];
+            ReadOnlySpan<byte> entry = InWindow(frameOffset + JournalFrame.HeaderSize, _frameLengths[i]);
+            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(InWindow(frameOffset + 8, 4));
+            if (JournalFrame.Checksum(entry) != crc)
+            {
+                _flags[i] = CrcBad;
+                continue;
+            }
+
+            EvidenceHashing.LeafHash(sha256, entry, _leafHashes.AsSpan(i * EvidenceHashing.HashSize, EvidenceHashing.HashSize));
+            long sequence;
+            string? error;
+            if (_records is { } records)
+            {
+                try
+                {
+                    EvidenceRecord record = EvidenceEncoding.Decode(entry);
+                    records[i] = record;
+                    (sequence, error) = (record.Sequence, null);
+                }
+                catch (FormatException ex)
+                {
+                    (sequence, error) = (-1, ex.Message);
+                }
+            }
+            else
+            {
+                error = CanonicalEntryReader.Validate(entry, out sequence);
+            }
+
+            _sequences[i] = sequence;
+            _errors[i] = error;
+            _flags[i] = error is null && sequence >= 0 && IsKeyRotation(entry, sequence) ? KeyRotationFlag : (byte)0;
+        }
+
+        // A subtree over a frame that failed is never used: the log stops before it.
+        MerkleFrontier.SubtreeRoot(
+            _leafHashes.AsSpan(start * EvidenceHashing.HashSize, (end - start) * EvidenceHashing.HashSize),
+            _unitRoots.AsSpan(unit * EvidenceHashing.HashSize, EvidenceHashing.HashSize));
+    }
+
+    /// <summary>
+    /// Advances the log past the first <paramref name="good"/> frames: a unit wholly good, without the checkpoint
+    /// inside it, as one subtree; otherwise leaf by leaf, capturing the root at the checkpoint size.
+    /// </summary>
+    private void Advance(int units, int good)
+    {
+        EvidenceLog log = _log;
+        for (int u = 0; u < units && _unitStarts[u] < good; u++)
+        {
+            int start = _unitStarts[u];
+            int length = _unitLengths[u];
+            long at = log.Size;
+            if (start + length <= good && !(at < _checkpointSize && _checkpointSize < at + length))
+            {
+                log.RestoreSubtree(_unitRoots.AsSpan(u * EvidenceHashing.HashSize, EvidenceHashing.HashSize), BitOperations.Log2((uint)length), Leaf(start + length - 1));
+                CaptureCheckpointRoot();
+            }
+            else
+            {
+                for (int i = start; i < Math.Min(start + length, good); i++)
+                {
+                    log.Restore(Leaf(i));
+                    CaptureCheckpointRoot();
+                }
+            }
+        }
+
+        if (_leaves is { } leaves)
+        {
+            for (int i = 0; i < good; i++)
+            {
+                leaves.Add(Leaf(i).ToArray());
+            }
+        }
+    }
+
+    private void CaptureCheckpointRoot()
+    {
+        if (_log.Size == _checkpointSize)
+        {
+            _checkpointRoot = _log.Root();
+        }
+    }
+
+    private ReadOnlySpan<byte> Leaf(int frame) => _leafHashes.AsSpan(frame * EvidenceHashing.HashSize, EvidenceHashing.HashSize);
+
+    /// <summary>
+    /// Checks magic and length of the frames from <paramref name="offset"/> that fit in one window, recording the
+    /// well-formed ones (their CRCs are checked with their hashes); returns the first malformed frame, if it was reached.
+    /// </summary>
+    private (long Offset, long Extent, string Reason)? CollectFrames(long offset)
+    {
+        int count = 0;
+        int capacity = _frameOffsets.Length;
         long next = offset;
-        while (next < _fileLength && frames.Count < MaxFramesPerBatch)
+        (long Offset, long Extent, string Reason)? bad = null;
+        while (next < _fileLength && count < capacity)
         {
             long remaining = _fileLength - next;
             if (remaining < JournalFrame.HeaderSize)
             {
-                return (next, _fileLength, "the frame header is incomplete");
+                bad = (next, _fileLength, "the frame header is incomplete");
+                break;
             }
 
             // Refilling the window would invalidate the frames already collected: hand those over first.
-            if (frames.Count > 0 && !IsInWindow(next, JournalFrame.HeaderSize))
+            if (count > 0 && !IsInWindow(next, JournalFrame.HeaderSize))
             {
-                return null;
+                break;
             }
 
             ReadOnlySpan<byte> header = Get(next, JournalFrame.HeaderSize);
             if (!header[..4].SequenceEqual(JournalFrame.Magic))
             {
-                return (next, next + 4, "the frame does not start with the magic 'FCJ1'");
+                bad = (next, next + 4, "the frame does not start with the magic 'FCJ1'");
+                break;
             }
 
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
             if (length == 0 || length > EvidenceEncoding.MaxEntryBytes)
             {
-                return (next, next + JournalFrame.HeaderSize, $"the frame length {length} is outside 1..{EvidenceEncoding.MaxEntryBytes}");
+                bad = (next, next + JournalFrame.HeaderSize, $"the frame length {length} is outside 1..{EvidenceEncoding.MaxEntryBytes}");
+                break;
             }
 
             if (length > remaining - JournalFrame.HeaderSize)
             {
-                return (next, _fileLength, $"the frame of {length} bytes runs past the end of the file");
+                bad = (next, _fileLength, $"the frame of {length} bytes runs past the end of the file");
+                break;
             }
 
-            if (frames.Count > 0 && !IsInWindow(next + JournalFrame.HeaderSize, (int)length))
+            if (count > 0 && !IsInWindow(next, JournalFrame.HeaderSize + (int)length))
             {
-                return null;
+                break;
             }
 
-            if (JournalFrame.Checksum(Get(next + JournalFrame.HeaderSize, (int)length)) != crc)
-            {
-                return (next, next + JournalFrame.HeaderSize + length, "the frame checksum (CRC-32C) does not match");
-            }
-
-            frames.Add((next, (int)length));
+            // The first frame of a step may start a new window: make the whole frame, header included, lie in it.
+            _ = Get(next, JournalFrame.HeaderSize + (int)length);
+            _frameOffsets[count] = next;
+            _frameLengths[count] = (int)length;
+            count++;
             next += JournalFrame.HeaderSize + length;
         }
 
-        return null;
+        _frameCount = count;
+        return bad;
     }
 
     private bool IsInWindow(long offset, int count) =>
@@ -294,7 +514,7 @@ internal sealed class JournalScanner : IDisposable
     {
         for (long at = from; at < _fileLength;)
         {
-            int count = (int)Math.Min(WindowSize, _fileLength - at);
+            int count = (int)Math.Min(_windowSize, _fileLength - at);
             if (Get(at, count).ContainsAnyExcept((byte)0))
             {
                 return false;
@@ -311,7 +531,7 @@ internal sealed class JournalScanner : IDisposable
         long at = from;
         while (at + JournalFrame.HeaderSize <= _fileLength)
         {
-            int count = (int)Math.Min(WindowSize, _fileLength - at);
+            int count = (int)Math.Min(_windowSize, _fileLength - at);
             int found = Get(at, count).IndexOf(JournalFrame.Magic);
             if (found < 0)
             {
