@@ -22,17 +22,18 @@ public sealed class AllocationTests
             Assert.True(tree.Decide(i).IsAllowed);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
         int allowed = 0;
-        for (int i = 0; i < 10_000; i++)
+        long allocated = LeastAllocated(() =>
         {
-            if (tree.Decide(i).IsAllowed)
+            allowed = 0;
+            for (int i = 0; i < 10_000; i++)
             {
-                allowed++;
+                if (tree.Decide(i).IsAllowed)
+                {
+                    allowed++;
+                }
             }
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
 
         Assert.Equal(10_000, allowed);
         Assert.Equal(0, allocated);
@@ -54,17 +55,18 @@ public sealed class AllocationTests
             Assert.Equal("unknown", tree.Decide(i).Gate);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
         int indeterminate = 0;
-        for (int i = 0; i < 10_000; i++)
+        long allocated = LeastAllocated(() =>
         {
-            if (tree.Decide(i).Verdict == Verdict.Indeterminate)
+            indeterminate = 0;
+            for (int i = 0; i < 10_000; i++)
             {
-                indeterminate++;
+                if (tree.Decide(i).Verdict == Verdict.Indeterminate)
+                {
+                    indeterminate++;
+                }
             }
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
 
         Assert.Equal(10_000, indeterminate);
         Assert.Equal(0, allocated);
@@ -79,12 +81,32 @@ public sealed class AllocationTests
             _ = gate.Decide(i);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        long allocated = LeastAllocated(() =>
         {
-            _ = gate.Decide(i);
+            for (int i = 0; i < 10_000; i++)
+            {
+                _ = gate.Decide(i);
+            }
+        });
+
+        Assert.Equal(0, allocated);
+    }
+
+    /// <summary>
+    /// The fewest bytes <paramref name="run"/> allocated on this thread in three runs. An allocation on the evaluation
+    /// path happens on every run (10,000 evaluations each), so it still fails the test; a one-off allocation by the
+    /// runtime while a method is promoted to its next tier, on a loaded machine, does not.
+    /// </summary>
+    private static long LeastAllocated(Action run)
+    {
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && least > 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            run();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        return least;
     }
 }
