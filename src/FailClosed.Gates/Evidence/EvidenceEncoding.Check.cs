@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace FailClosed.Gates;
@@ -12,6 +13,10 @@ internal static partial class EvidenceEncoding
 
     // {"name":,"version":,"sha256":} plus the comma before every pin but the first.
     private const int FixedPinBytes = 8 + 11 + 10 + 1 + 1;
+
+    /// <summary>The characters the encoder writes as one byte, unescaped: most names, codes and ids are made only of these.</summary>
+    private static readonly SearchValues<char> PlainCharacters = SearchValues.Create(
+        " !#$%()*,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
 
     /// <summary>
     /// Returns why <paramref name="record"/> cannot be encoded with <paramref name="reserveBytes"/> to spare, or
@@ -97,7 +102,17 @@ internal static partial class EvidenceEncoding
     private static bool Add(ref long length, string value)
     {
         length += 2;
-        for (int i = 0; i < value.Length; i++)
+
+        // A vectorized scan for the common case; the first character that is not plain continues one at a time.
+        int start = value.AsSpan().IndexOfAnyExcept(PlainCharacters);
+        if (start < 0)
+        {
+            length += value.Length;
+            return true;
+        }
+
+        length += start;
+        for (int i = start; i < value.Length; i++)
         {
             char c = value[i];
             if (c < 0x80)

@@ -68,7 +68,7 @@ public sealed partial class EvidenceFirstExecutor
 
         // 2. Evaluate. EvaluateAsync never throws: faults, timeouts and cancellation arrive as blocks.
         var call = new SideEffectCall<TContext, TState, TResult>(action, context, state, sideEffect, cancellationToken);
-        long evaluating = _timeProvider.GetTimestamp();
+        long evaluating = StageStarted();
         ValueTask<GateDecision> evaluation = action.Gate.EvaluateAsync(context, cancellationToken);
         if (!evaluation.IsCompletedSuccessfully)
         {
@@ -76,7 +76,7 @@ public sealed partial class EvidenceFirstExecutor
         }
 
         GateDecision decision = evaluation.Result;
-        _telemetry.OnGateEvaluated(telemetry, name, decision, _timeProvider.GetElapsedTime(evaluating));
+        _telemetry.OnGateEvaluated(telemetry, name, decision, StageElapsed(evaluating));
         return DecideAsync(new ExecutionScope(name, executionId, traceId, subject, MergePins(gatePins, decision), telemetry), decision, exemption, call);
     }
 
@@ -88,7 +88,7 @@ public sealed partial class EvidenceFirstExecutor
         SideEffectCall<TContext, TState, TResult> call)
     {
         GateDecision decision = await evaluation.ConfigureAwait(false);
-        _telemetry.OnGateEvaluated(unpinned.Telemetry, unpinned.Action, decision, _timeProvider.GetElapsedTime(evaluating));
+        _telemetry.OnGateEvaluated(unpinned.Telemetry, unpinned.Action, decision, StageElapsed(evaluating));
         var scope = new ExecutionScope(unpinned.Action, unpinned.ExecutionId, unpinned.TraceId, unpinned.Subject, MergePins(unpinned.Pins, decision), unpinned.Telemetry);
         return await DecideAsync(scope, decision, exemption, call).ConfigureAwait(false);
     }
@@ -208,6 +208,12 @@ public sealed partial class EvidenceFirstExecutor
         return await RunAsync(scope, decision, announcement.Receipt, isFailOpen: true, call).ConfigureAwait(false);
     }
 
+    /// <summary>A timestamp for a stage's duration, or 0 when the telemetry does not read durations.</summary>
+    private long StageStarted() => _timesStages ? _timeProvider.GetTimestamp() : 0;
+
+    /// <summary>A stage's duration for the telemetry, or zero when it does not read durations.</summary>
+    private TimeSpan StageElapsed(long started) => _timesStages ? _timeProvider.GetElapsedTime(started) : TimeSpan.Zero;
+
     /// <summary>
     /// Whether a fail-open exemption still applies now. Checked at every point that relies on it, not once per
     /// execution: a gate or an evidence write can take long enough for the review date to pass in between.
@@ -221,7 +227,7 @@ public sealed partial class EvidenceFirstExecutor
         bool isFailOpen,
         SideEffectCall<TContext, TState, TResult> call)
     {
-        long started = _timeProvider.GetTimestamp();
+        long started = StageStarted();
         ValueTask<TResult> pending;
         try
         {
@@ -229,7 +235,7 @@ public sealed partial class EvidenceFirstExecutor
         }
         catch (Exception exception)
         {
-            _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, _timeProvider.GetElapsedTime(started), exception);
+            _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(started), exception);
             return RecordFailureAsync<TResult>(scope, decision, announcement, isFailOpen, ExceptionDispatchInfo.Capture(exception));
         }
 
@@ -239,7 +245,7 @@ public sealed partial class EvidenceFirstExecutor
         }
 
         TResult value = pending.Result;
-        _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, _timeProvider.GetElapsedTime(started), null);
+        _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(started), null);
         return RecordOutcomeAsync(value, scope, decision, announcement, isFailOpen);
     }
 
@@ -258,11 +264,11 @@ public sealed partial class EvidenceFirstExecutor
         }
         catch (Exception exception)
         {
-            _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, _timeProvider.GetElapsedTime(started), exception);
+            _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(started), exception);
             return await RecordFailureAsync<TResult>(scope, decision, announcement, isFailOpen, ExceptionDispatchInfo.Capture(exception)).ConfigureAwait(false);
         }
 
-        _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, _timeProvider.GetElapsedTime(started), null);
+        _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(started), null);
         return await RecordOutcomeAsync(value, scope, decision, announcement, isFailOpen).ConfigureAwait(false);
     }
 

@@ -59,19 +59,23 @@ public sealed partial class EvidenceFirstExecutor
             return AwaitWriteAsync(pending, link, deadline, callerToken, scope.Telemetry, scope.Action, record.Kind, started);
         }
 
+        // One clock read judges the write and times it.
+        TimeSpan elapsed = _timeProvider.GetElapsedTime(started);
+        bool late = deadline.HasExpired || elapsed >= _evidenceWriteTimeout;
         EvidenceWrite write;
         try
         {
             EvidenceReceipt receipt = pending.Result;
-            write = Acknowledged(receipt, IsLate(started, deadline), callerToken);
+            write = Acknowledged(receipt, late, callerToken);
         }
         catch (Exception exception)
         {
-            write = Failed(exception, IsLate(started, deadline), callerToken);
+            write = Failed(exception, late, callerToken);
         }
 
         Release(link, deadline);
-        return new ValueTask<EvidenceWrite>(Reported(scope.Telemetry, scope.Action, record.Kind, started, write));
+        _telemetry.OnEvidenceWritten(scope.Telemetry, scope.Action, record.Kind, elapsed, write.IsWritten);
+        return new ValueTask<EvidenceWrite>(write);
     }
 
     private async ValueTask<EvidenceWrite> AwaitWriteAsync(
