@@ -45,6 +45,12 @@ internal sealed class FailClosedGatesTelemetry(
         return activity;
     }
 
+    // A stage is timed only for someone who reads its duration: the gate for its histogram or a span, the side
+    // effect for a span (it has no histogram).
+    public override bool TimesGate(object? state) => state is Activity || metrics.GateDuration.Enabled;
+
+    public override bool TimesSideEffect(object? state) => state is Activity;
+
     public override void OnGateEvaluated(object? state, string action, GateDecision decision, TimeSpan elapsed)
     {
         if (metrics.GateDuration.Enabled)

@@ -68,27 +68,29 @@ public sealed partial class EvidenceFirstExecutor
 
         // 2. Evaluate. EvaluateAsync never throws: faults, timeouts and cancellation arrive as blocks.
         var call = new SideEffectCall<TContext, TState, TResult>(action, context, state, sideEffect, cancellationToken);
-        long evaluating = StageStarted();
+        bool timed = _timesStages && _telemetry.TimesGate(telemetry);
+        long evaluating = timed ? _timeProvider.GetTimestamp() : 0;
         ValueTask<GateDecision> evaluation = action.Gate.EvaluateAsync(context, cancellationToken);
         if (!evaluation.IsCompletedSuccessfully)
         {
-            return DecideSlowAsync(evaluation, evaluating, new ExecutionScope(name, executionId, traceId, subject, gatePins, telemetry), exemption, call);
+            return DecideSlowAsync(evaluation, timed, evaluating, new ExecutionScope(name, executionId, traceId, subject, gatePins, telemetry), exemption, call);
         }
 
         GateDecision decision = evaluation.Result;
-        _telemetry.OnGateEvaluated(telemetry, name, decision, StageElapsed(evaluating));
+        _telemetry.OnGateEvaluated(telemetry, name, decision, StageElapsed(timed, evaluating));
         return DecideAsync(new ExecutionScope(name, executionId, traceId, subject, MergePins(gatePins, decision), telemetry), decision, exemption, call);
     }
 
     private async ValueTask<GuardedResult<TResult>> DecideSlowAsync<TContext, TState, TResult>(
         ValueTask<GateDecision> evaluation,
+        bool timed,
         long evaluating,
         ExecutionScope unpinned,
         FailMode? exemption,
         SideEffectCall<TContext, TState, TResult> call)
     {
         GateDecision decision = await evaluation.ConfigureAwait(false);
-        _telemetry.OnGateEvaluated(unpinned.Telemetry, unpinned.Action, decision, StageElapsed(evaluating));
+        _telemetry.OnGateEvaluated(unpinned.Telemetry, unpinned.Action, decision, StageElapsed(timed, evaluating));
         var scope = new ExecutionScope(unpinned.Action, unpinned.ExecutionId, unpinned.TraceId, unpinned.Subject, MergePins(unpinned.Pins, decision), unpinned.Telemetry);
         return await DecideAsync(scope, decision, exemption, call).ConfigureAwait(false);
     }
@@ -208,11 +210,8 @@ public sealed partial class EvidenceFirstExecutor
         return await RunAsync(scope, decision, announcement.Receipt, isFailOpen: true, call).ConfigureAwait(false);
     }
 
-    /// <summary>A timestamp for a stage's duration, or 0 when the telemetry does not read durations.</summary>
-    private long StageStarted() => _timesStages ? _timeProvider.GetTimestamp() : 0;
-
-    /// <summary>A stage's duration for the telemetry, or zero when it does not read durations.</summary>
-    private TimeSpan StageElapsed(long started) => _timesStages ? _timeProvider.GetElapsedTime(started) : TimeSpan.Zero;
+    /// <summary>A stage's duration for the telemetry, or zero when the stage is not timed.</summary>
+    private TimeSpan StageElapsed(bool timed, long started) => timed ? _timeProvider.GetElapsedTime(started) : TimeSpan.Zero;
 
     /// <summary>
     /// Whether a fail-open exemption still applies now. Checked at every point that relies on it, not once per
@@ -227,7 +226,8 @@ public sealed partial class EvidenceFirstExecutor
         bool isFailOpen,
         SideEffectCall<TContext, TState, TResult> call)
     {
-        long started = StageStarted();
+        bool timed = _timesStages && _telemetry.TimesSideEffect(scope.Telemetry);
+        long started = timed ? _timeProvider.GetTimestamp() : 0;
         ValueTask<TResult> pending;
         try
         {
@@ -235,22 +235,23 @@ public sealed partial class EvidenceFirstExecutor
         }
         catch (Exception exception)
         {
-            _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(started), exception);
+            _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(timed, started), exception);
             return RecordFailureAsync<TResult>(scope, decision, announcement, isFailOpen, ExceptionDispatchInfo.Capture(exception));
         }
 
         if (!pending.IsCompletedSuccessfully)
         {
-            return RunSlowAsync(pending, started, scope, decision, announcement, isFailOpen);
+            return RunSlowAsync(pending, timed, started, scope, decision, announcement, isFailOpen);
         }
 
         TResult value = pending.Result;
-        _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(started), null);
+        _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(timed, started), null);
         return RecordOutcomeAsync(value, scope, decision, announcement, isFailOpen);
     }
 
     private async ValueTask<GuardedResult<TResult>> RunSlowAsync<TResult>(
         ValueTask<TResult> pending,
+        bool timed,
         long started,
         ExecutionScope scope,
         GateDecision decision,
@@ -264,11 +265,11 @@ public sealed partial class EvidenceFirstExecutor
         }
         catch (Exception exception)
         {
-            _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(started), exception);
+            _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(timed, started), exception);
             return await RecordFailureAsync<TResult>(scope, decision, announcement, isFailOpen, ExceptionDispatchInfo.Capture(exception)).ConfigureAwait(false);
         }
 
-        _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(started), null);
+        _telemetry.OnSideEffectCompleted(scope.Telemetry, scope.Action, StageElapsed(timed, started), null);
         return await RecordOutcomeAsync(value, scope, decision, announcement, isFailOpen).ConfigureAwait(false);
     }
 

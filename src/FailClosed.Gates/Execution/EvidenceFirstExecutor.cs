@@ -33,9 +33,10 @@ public sealed partial class EvidenceFirstExecutor
     private readonly ExecutionTelemetry _telemetry;
 
     /// <summary>
-    /// Whether the telemetry reads stage durations. The core's own default counts outcomes only, so without a custom
-    /// telemetry the gate and side-effect stages are not timed: each timestamp costs tens of nanoseconds on some
-    /// virtual machines. Evidence deadlines are timed either way.
+    /// Whether a telemetry may read stage durations. The core's own default counts outcomes only, so without a custom
+    /// telemetry the gate and side-effect stages are not timed at all (each timestamp costs tens of nanoseconds on
+    /// some virtual machines); a custom one says per stage (<see cref="ExecutionTelemetry.TimesGate"/>,
+    /// <see cref="ExecutionTelemetry.TimesSideEffect"/>). Evidence deadlines are timed either way.
     /// </summary>
     private readonly bool _timesStages;
 

@@ -25,6 +25,22 @@ public abstract class ExecutionTelemetry
     /// <returns>A state passed to the other methods for this execution; <see langword="null"/> by default.</returns>
     public virtual object? OnExecutionStarted(string action, string executionId) => null;
 
+    /// <summary>
+    /// Returns whether the gate stage of this execution should be timed for <see cref="OnGateEvaluated"/>. When it
+    /// returns <see langword="false"/>, the executor skips two clock reads and passes <see cref="TimeSpan.Zero"/>.
+    /// </summary>
+    /// <param name="state">What <see cref="OnExecutionStarted"/> returned.</param>
+    /// <returns><see langword="true"/> by default.</returns>
+    public virtual bool TimesGate(object? state) => true;
+
+    /// <summary>
+    /// Returns whether the side effect of this execution should be timed for <see cref="OnSideEffectCompleted"/>. When
+    /// it returns <see langword="false"/>, the executor skips two clock reads and passes <see cref="TimeSpan.Zero"/>.
+    /// </summary>
+    /// <param name="state">What <see cref="OnExecutionStarted"/> returned.</param>
+    /// <returns><see langword="true"/> by default.</returns>
+    public virtual bool TimesSideEffect(object? state) => true;
+
     /// <summary>Called when the action's gate has answered.</summary>
     /// <param name="state">What <see cref="OnExecutionStarted"/> returned.</param>
     /// <param name="action">The action name.</param>
