@@ -193,8 +193,8 @@ internal sealed class FailClosedGatesTelemetry(
             metrics.ReviewTransitions.Add(
                 1,
                 action,
-                new KeyValuePair<string, object?>(FailClosedGatesMetrics.TransitionTag, TransitionName(change)),
-                new KeyValuePair<string, object?>(FailClosedGatesMetrics.StateTag, StateName(ticket.State)));
+                new KeyValuePair<string, object?>(FailClosedGatesMetrics.TransitionTag, TelemetryNames.Code(change.ToString())),
+                new KeyValuePair<string, object?>(FailClosedGatesMetrics.StateTag, TelemetryNames.Code(ticket.State.ToString())));
         }
 
         if (decided && metrics.PendingReviews.Enabled)
@@ -233,25 +233,6 @@ internal sealed class FailClosedGatesTelemetry(
                 break;
         }
     }
-
-    private static string TransitionName(ReviewTransitionKind change) => change switch
-    {
-        ReviewTransitionKind.Approve => "approve",
-        ReviewTransitionKind.Reject => "reject",
-        ReviewTransitionKind.Expire => "expire",
-        ReviewTransitionKind.Execute => "execute",
-        _ => "other",
-    };
-
-    private static string StateName(ReviewTicketState state) => state switch
-    {
-        ReviewTicketState.Pending => "pending",
-        ReviewTicketState.Approved => "approved",
-        ReviewTicketState.Rejected => "rejected",
-        ReviewTicketState.Expired => "expired",
-        ReviewTicketState.Executed => "executed",
-        _ => "other",
-    };
 
     private void LogCompleted(in ExecutionReport report)
     {

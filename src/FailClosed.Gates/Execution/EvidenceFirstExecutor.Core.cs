@@ -68,7 +68,7 @@ public sealed partial class EvidenceFirstExecutor
 
         // 2. Evaluate. EvaluateAsync never throws: faults, timeouts and cancellation arrive as blocks.
         var call = new SideEffectCall<TContext, TState, TResult>(action, context, state, sideEffect, cancellationToken);
-        bool timed = _timesStages && _telemetry.TimesGate(telemetry);
+        bool timed = _telemetry.TimesGate(telemetry);
         long evaluating = timed ? _timeProvider.GetTimestamp() : 0;
         ValueTask<GateDecision> evaluation = action.Gate.EvaluateAsync(context, cancellationToken);
         if (!evaluation.IsCompletedSuccessfully)
@@ -226,7 +226,7 @@ public sealed partial class EvidenceFirstExecutor
         bool isFailOpen,
         SideEffectCall<TContext, TState, TResult> call)
     {
-        bool timed = _timesStages && _telemetry.TimesSideEffect(scope.Telemetry);
+        bool timed = _telemetry.TimesSideEffect(scope.Telemetry);
         long started = timed ? _timeProvider.GetTimestamp() : 0;
         ValueTask<TResult> pending;
         try

@@ -32,14 +32,6 @@ public sealed partial class EvidenceFirstExecutor
     private readonly GateDecision _canceled;
     private readonly ExecutionTelemetry _telemetry;
 
-    /// <summary>
-    /// Whether a telemetry may read stage durations. The core's own default counts outcomes only, so without a custom
-    /// telemetry the gate and side-effect stages are not timed at all (each timestamp costs tens of nanoseconds on
-    /// some virtual machines); a custom one says per stage (<see cref="ExecutionTelemetry.TimesGate"/>,
-    /// <see cref="ExecutionTelemetry.TimesSideEffect"/>). Evidence deadlines are timed either way.
-    /// </summary>
-    private readonly bool _timesStages;
-
     /// <summary>Initializes a new instance of the <see cref="EvidenceFirstExecutor"/> class.</summary>
     /// <param name="evidenceSink">Where evidence records are appended.</param>
     /// <param name="options">The options, read once; defaults when null.</param>
@@ -71,7 +63,6 @@ public sealed partial class EvidenceFirstExecutor
         _evidenceWriteTimeout = timeout;
         _deadlines = new DeadlinePool(_timeProvider);
         _telemetry = options.Telemetry ?? ExecutorMetrics.Instance;
-        _timesStages = options.Telemetry is not null;
         _canceled = GateDecision.Indeterminate(GateName, GateCodes.Canceled, "The caller canceled the request before the side effect started.");
     }
 

@@ -1,6 +1,10 @@
-namespace FailClosed.Gates.AI;
+namespace FailClosed.Gates;
 
-/// <summary>The checks every gated tool call passes before the host's gate: readable arguments, then a verified caller.</summary>
+/// <summary>
+/// The checks every gated tool call passes before the host's gate: readable arguments, then a verified caller. One
+/// source, compiled into FailClosed.Gates.AI and FailClosed.Gates.Mcp (internal to each), so both wrappers judge a
+/// call the same way without new public API in the core.
+/// </summary>
 internal static class ToolCallGates
 {
     private static readonly Gate<ToolCall> WellFormed = Gate.From<ToolCall>(
