@@ -11,12 +11,20 @@ public sealed partial class PostgreSqlEvidenceSink
 {
     private const int MaxBatchBytes = 4 * 1024 * 1024;
 
+    /// <summary>How many times the writer yields after a batch for its callers to append again (see <see cref="RunWriterAsync"/>).</summary>
+    private const int RefillYields = 2;
+
+    /// <summary>The most rows after the head one catch-up query reads; more are read chunk by chunk.</summary>
+    private const int CatchUpChunk = 4096;
+
+    private static readonly TimeSpan HeldConnectionIdleTime = TimeSpan.FromSeconds(1);
+
     private async Task RunWriterAsync()
     {
         ChannelReader<PendingAppend> reader = _channel.Reader;
         var batch = new List<PendingAppend>(64);
         PendingAppend? carry = null;
-        while (carry is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (carry is not null || await WaitForAppendsAsync(reader).ConfigureAwait(false))
         {
             batch.Clear();
             int bytes = 0;
@@ -25,9 +33,17 @@ public sealed partial class PostgreSqlEvidenceSink
             {
                 PendingAppend? item = carry;
                 carry = null;
-                if (item is null && !reader.TryRead(out item))
+                if (item is null)
                 {
-                    break;
+                    if (!reader.TryRead(out item))
+                    {
+                        break;
+                    }
+
+                    if (item.Content is not null)
+                    {
+                        Interlocked.Decrement(ref _queuedAppends);
+                    }
                 }
 
                 if (item.Content is null)
@@ -55,6 +71,14 @@ public sealed partial class PostgreSqlEvidenceSink
             if (batch.Count > 0)
             {
                 await CommitBatchAsync(batch).ConfigureAwait(false);
+
+                // The callers just completed usually append again at once (an outcome after its intent, the next
+                // request): let their continuations run before cutting the next batch, so batches stay full instead
+                // of alternating between a large and a small one. Bounded, and skipped when enough is queued.
+                for (int i = 0; i < RefillYields && Volatile.Read(ref _queuedAppends) < batch.Count; i++)
+                {
+                    await Task.Yield();
+                }
             }
 
             long sinceCheckpoint = _log.Size - _checkpointedSize;
@@ -69,6 +93,35 @@ public sealed partial class PostgreSqlEvidenceSink
         {
             await CheckpointAsync(force: false).ConfigureAwait(false);
         }
+
+        await ReleaseConnectionAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits for queued appends. The writer holds its connection from batch to batch while appends keep coming, and
+    /// gives it back to the data source's pool (which prunes and replaces idle connections) after a second without any.
+    /// </summary>
+    private async ValueTask<bool> WaitForAppendsAsync(ChannelReader<PendingAppend> reader)
+    {
+        ValueTask<bool> waiting = reader.WaitToReadAsync();
+        if (waiting.IsCompleted || _connection is null)
+        {
+            return await waiting.ConfigureAwait(false);
+        }
+
+        Task<bool> appends = waiting.AsTask();
+        using (var idle = new CancellationTokenSource())
+        {
+            Task elapsed = Task.Delay(HeldConnectionIdleTime, _options.TimeProvider, idle.Token);
+            if (await Task.WhenAny(appends, elapsed).ConfigureAwait(false) == appends)
+            {
+                await idle.CancelAsync().ConfigureAwait(false);
+                return await appends.ConfigureAwait(false);
+            }
+        }
+
+        await ReleaseConnectionAsync().ConfigureAwait(false);
+        return await appends.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -85,47 +138,45 @@ public sealed partial class PostgreSqlEvidenceSink
         {
             using var timeout = new CancellationTokenSource(_options.BatchTimeout, _options.TimeProvider);
             CancellationToken token = timeout.Token;
-            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+            NpgsqlConnection connection = _connection ??= await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+            if (_unresolved is null && _options.BatchHook is null)
             {
-                if (_unresolved is null && _options.BatchHook is null)
+                first = _log.Size;
+                encoded = Encode(batch, first);
+                commitSent = true;
+                if (await TryAppendAtKnownHeadAsync(connection, encoded, token).ConfigureAwait(false))
                 {
-                    first = _log.Size;
-                    encoded = Encode(batch, first);
-                    commitSent = true;
-                    if (await TryAppendAtKnownHeadAsync(connection, encoded, token).ConfigureAwait(false))
-                    {
-                        Complete(batch, first, encoded.Leaves);
-                        return;
-                    }
-
-                    commitSent = false;
+                    Complete(batch, first, encoded.Leaves);
+                    return;
                 }
 
-                NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    await LockAndCatchUpAsync(connection, transaction, token).ConfigureAwait(false);
-                    if (ResolveUnknownBatch() is { } recovery)
-                    {
-                        batch.Insert(0, recovery);
-                    }
+                commitSent = false;
+            }
 
-                    await Hook(BatchStage.Locked, connection, token).ConfigureAwait(false);
-                    first = _log.Size;
-                    encoded = Encode(batch, first);
-                    await InsertAsync(connection, transaction, encoded, token).ConfigureAwait(false);
-                    await Hook(BatchStage.BeforeCommit, connection, token).ConfigureAwait(false);
-                    commitSent = true;
-                    await transaction.CommitAsync(token).ConfigureAwait(false);
-                    await Hook(BatchStage.AfterCommit, connection, token).ConfigureAwait(false);
+            NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await LockAndCatchUpAsync(connection, transaction, token).ConfigureAwait(false);
+                if (ResolveUnknownBatch() is { } recovery)
+                {
+                    batch.Insert(0, recovery);
                 }
+
+                await Hook(BatchStage.Locked, connection, token).ConfigureAwait(false);
+                first = _log.Size;
+                encoded = Encode(batch, first);
+                await InsertAsync(connection, transaction, encoded, token).ConfigureAwait(false);
+                await Hook(BatchStage.BeforeCommit, connection, token).ConfigureAwait(false);
+                commitSent = true;
+                await transaction.CommitAsync(token).ConfigureAwait(false);
+                await Hook(BatchStage.AfterCommit, connection, token).ConfigureAwait(false);
             }
         }
         catch (PostgresException ex) when (commitSent && encoded is not null && !ex.IsTransient && ex.SqlState != PostgresErrorCodes.QueryCanceled)
         {
             // The server refused a statement of the one-round-trip transaction: it aborted, and the COMMIT after it
             // only ended the aborted transaction. Nothing was written.
+            await ReleaseConnectionAsync().ConfigureAwait(false);
             FailBatch(batch, ex, -1, null);
             return;
         }
@@ -133,11 +184,35 @@ public sealed partial class PostgreSqlEvidenceSink
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            await ReleaseConnectionAsync().ConfigureAwait(false);
             FailBatch(batch, ex, commitSent ? first : -1, encoded?.Leaves);
             return;
         }
 
         Complete(batch, first, encoded.Leaves);
+    }
+
+    /// <summary>
+    /// Closes the writer's held connection (back to the data source's pool), whatever state a failure left it in; the
+    /// next batch opens one. Held only while appends keep coming, so an idle sink holds none.
+    /// </summary>
+    private async ValueTask ReleaseConnectionAsync()
+    {
+        if (_connection is not { } connection)
+        {
+            return;
+        }
+
+        _connection = null;
+        try
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A broken connection may fail to close; it is abandoned either way.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     private void Complete(List<PendingAppend> batch, long first, byte[][] leaves)
@@ -176,6 +251,9 @@ public sealed partial class PostgreSqlEvidenceSink
             batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             try
             {
+                // Prepared once per physical connection (later calls find them prepared), as are the locking path's
+                // statements: the server skips parsing and planning them on every batch.
+                await batch.PrepareAsync(token).ConfigureAwait(false);
                 await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             }
             catch (PostgresException) when (connection.State == ConnectionState.Open)
@@ -252,17 +330,47 @@ public sealed partial class PostgreSqlEvidenceSink
             var lockCommand = new NpgsqlBatchCommand(_sql.Lock);
             lockCommand.Parameters.AddWithValue("key", _lockKey);
             batch.BatchCommands.Add(lockCommand);
-            var rows = new NpgsqlBatchCommand(_sql.RowsFrom);
-            rows.Parameters.AddWithValue("from", Math.Max(_log.Size - 1, 0));
+            var rows = new NpgsqlBatchCommand(_sql.RowsBetween);
+            AddCatchUpRange(rows.Parameters);
             batch.BatchCommands.Add(rows);
 
+            int read;
+            await batch.PrepareAsync(token).ConfigureAwait(false);
             NpgsqlDataReader reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 await reader.ReadAsync(token).ConfigureAwait(false);
                 ThrowIfNotSynchronous(reader.GetString(1), _schema);
                 await reader.NextResultAsync(token).ConfigureAwait(false);
-                await CatchUpAsync(reader, token).ConfigureAwait(false);
+                read = await CatchUpAsync(reader, token).ConfigureAwait(false);
+            }
+
+            await CatchUpRestAsync(connection, transaction, read, token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The next catch-up chunk: this instance's head row and up to <see cref="CatchUpChunk"/> rows after it.</summary>
+    private void AddCatchUpRange(NpgsqlParameterCollection parameters)
+    {
+        long from = Math.Max(_log.Size - 1, 0);
+        parameters.AddWithValue("from", from);
+        parameters.AddWithValue("to", from + CatchUpChunk);
+    }
+
+    /// <summary>Catches up chunk by chunk for as long as the last chunk came back full.</summary>
+    private async Task CatchUpRestAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int read, CancellationToken token)
+    {
+        while (read > CatchUpChunk)
+        {
+            var rows = new NpgsqlCommand(_sql.RowsBetween, connection, transaction);
+            await using (rows.ConfigureAwait(false))
+            {
+                AddCatchUpRange(rows.Parameters);
+                NpgsqlDataReader reader = await rows.ExecuteReaderAsync(token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    read = await CatchUpAsync(reader, token).ConfigureAwait(false);
+                }
             }
         }
     }
@@ -271,14 +379,17 @@ public sealed partial class PostgreSqlEvidenceSink
     /// Advances the log over rows other instances (or an unacknowledged batch of this one) committed, checking that the
     /// row at this instance's head is unchanged and that every later row follows the chain.
     /// </summary>
-    private async Task CatchUpAsync(NpgsqlDataReader reader, CancellationToken token)
+    /// <returns>The number of rows read.</returns>
+    private async Task<int> CatchUpAsync(NpgsqlDataReader reader, CancellationToken token)
     {
+        int read = 0;
         long known = _log.Size;
         bool sawHead = known == 0;
         var leaf = new byte[EvidenceHashing.HashSize];
         var previous = new byte[EvidenceHashing.HashSize];
         while (await reader.ReadAsync(token).ConfigureAwait(false))
         {
+            read++;
             long seq = reader.GetInt64(0);
             ReadHash(reader, 1, leaf);
             ReadHash(reader, 2, previous);
@@ -313,6 +424,7 @@ public sealed partial class PostgreSqlEvidenceSink
         }
 
         Volatile.Write(ref _durableCount, _log.Size);
+        return read;
     }
 
     /// <summary>After a catch-up, learns whether an unacknowledged batch committed; returns a Recovery record to append when it did.</summary>
@@ -382,6 +494,7 @@ public sealed partial class PostgreSqlEvidenceSink
         await using (insert.ConfigureAwait(false))
         {
             AddRows(insert.Parameters, encoded);
+            await insert.PrepareAsync(token).ConfigureAwait(false);
             int inserted = await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             if (inserted != encoded.Leaves.Length)
             {
@@ -413,16 +526,7 @@ public sealed partial class PostgreSqlEvidenceSink
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                var rows = new NpgsqlCommand(_sql.RowsFrom, connection);
-                await using (rows.ConfigureAwait(false))
-                {
-                    rows.Parameters.AddWithValue("from", Math.Max(_log.Size - 1, 0));
-                    NpgsqlDataReader reader = await rows.ExecuteReaderAsync(token).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        await CatchUpAsync(reader, token).ConfigureAwait(false);
-                    }
-                }
+                await CatchUpRestAsync(connection, transaction: null, read: CatchUpChunk + 1, token).ConfigureAwait(false);
 
                 size = _log.Size;
                 if (!force && size == _checkpointedSize)

@@ -43,6 +43,8 @@ public sealed partial class PostgreSqlEvidenceSink : IEvidenceSink, IAsyncDispos
     private EvidenceCheckpoint? _lastCheckpoint;
     private Exception? _fault;
     private UnresolvedBatch? _unresolved;
+    private NpgsqlConnection? _connection;
+    private int _queuedAppends;
     private bool _unresolvedCommitted;
     private int _disposed;
 
@@ -89,8 +91,10 @@ public sealed partial class PostgreSqlEvidenceSink : IEvidenceSink, IAsyncDispos
         }
 
         var pending = new PendingAppend(content);
+        Interlocked.Increment(ref _queuedAppends);
         if (Volatile.Read(ref _disposed) != 0 || !_channel.Writer.TryWrite(pending))
         {
+            Interlocked.Decrement(ref _queuedAppends);
             throw Closed();
         }
 

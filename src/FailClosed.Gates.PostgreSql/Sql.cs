@@ -6,20 +6,30 @@ internal sealed class Sql(string schema)
     /// <summary>Takes the append lock for the rest of the transaction and reports the session's synchronous_commit.</summary>
     public string Lock { get; } = "SELECT pg_advisory_xact_lock(@key), current_setting('synchronous_commit')";
 
-    /// <summary>Reads the rows from a sequence on: the catch-up and head read.</summary>
+    /// <summary>Reads every row from a sequence on: the check on open.</summary>
     public string RowsFrom { get; } = $"SELECT seq, leaf_hash, prev_hash FROM {schema}.evidence WHERE seq >= @from ORDER BY seq";
+
+    /// <summary>
+    /// Reads the rows of a sequence range: the catch-up and head read, a chunk at a time. A closed range keeps the plan
+    /// on the primary key whatever the table's statistics say (an open one was planned as a scan of the whole table
+    /// while they were stale, so every batch cost more as the trail grew).
+    /// </summary>
+    public string RowsBetween { get; } = $"SELECT seq, leaf_hash, prev_hash FROM {schema}.evidence WHERE seq BETWEEN @from AND @to ORDER BY seq";
 
     /// <summary>Inserts a batch with one statement over parameter arrays.</summary>
     public string Insert { get; } = $"INSERT INTO {schema}.evidence (seq, entry, leaf_hash, prev_hash) SELECT * FROM unnest(@seq, @entry, @leaf, @prev)";
 
     /// <summary>
-    /// Inserts a batch only when the trail's head is the one it was chained to (no row at or after <c>@next</c>, and the
-    /// row before it has leaf hash <c>@head</c>) and the session's commits are synchronous; otherwise inserts nothing.
+    /// Inserts a batch only when the trail's head is the one it was chained to (no row at <c>@next</c>, and the row
+    /// before it has leaf hash <c>@head</c>) and the session's commits are synchronous; otherwise inserts nothing.
+    /// Both tests are primary-key lookups: rows are contiguous, so none is after <c>@next</c> when none is at it (and a
+    /// forged one there would fail the insert on the key). An open range test here was planned as a scan of the whole
+    /// table while the statistics were stale.
     /// </summary>
     public string InsertAtHead { get; } = $"""
         INSERT INTO {schema}.evidence (seq, entry, leaf_hash, prev_hash) SELECT * FROM unnest(@seq, @entry, @leaf, @prev)
         WHERE current_setting('synchronous_commit') <> 'off'
-          AND NOT EXISTS (SELECT 1 FROM {schema}.evidence WHERE seq >= @next)
+          AND NOT EXISTS (SELECT 1 FROM {schema}.evidence WHERE seq = @next)
           AND (@next = 0 OR EXISTS (SELECT 1 FROM {schema}.evidence WHERE seq = @next - 1 AND leaf_hash = @head))
         """;
 

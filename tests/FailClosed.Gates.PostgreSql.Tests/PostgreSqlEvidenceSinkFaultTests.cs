@@ -214,15 +214,54 @@ public sealed class PostgreSqlEvidenceSinkFaultTests(PostgreSqlFixture db)
         await db.ExecuteAsync($"CREATE ROLE {role} LOGIN");
         await db.ExecuteAsync(PostgreSqlEvidenceSchema.GetGrantScript(role, schema));
         await using NpgsqlDataSource appSource = db.Server.CreateDataSource(b => b.Username = role);
-        await using PostgreSqlEvidenceSink sink = await PostgreSqlEvidenceSink.OpenAsync(db.Options(schema, appSource));
+        var clock = new ManualTimeProvider();
+        PostgreSqlEvidenceSinkOptions options = db.Options(schema, appSource);
+        await using PostgreSqlEvidenceSink sink = await PostgreSqlEvidenceSink.OpenAsync(new PostgreSqlEvidenceSinkOptions
+        {
+            DataSource = appSource,
+            Schema = schema,
+            Origin = options.Origin,
+            SigningKey = options.SigningKey,
+            CheckpointInterval = Timeout.InfiniteTimeSpan,
+            TimeProvider = clock,
+        });
         await sink.AppendAsync(Records.Record(0));
 
-        // A DBA turns it off for the role; new sessions get it.
+        // A DBA turns it off for the role; new sessions get it. The writer's session is replaced once it has been idle
+        // for a second (it goes back to the pool, which is cleared).
         await db.ExecuteAsync($"ALTER ROLE {role} SET synchronous_commit = off");
         appSource.Clear();
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await WaitUntilNoSessionOfAsync(role);
 
         EvidenceUnavailableException ex = await Assert.ThrowsAsync<EvidenceUnavailableException>(async () => await sink.AppendAsync(Records.Record(1)));
         Assert.Contains("synchronous_commit", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1L, await db.ScalarAsync<long>($"SELECT count(*) FROM {schema}.evidence"));
+    }
+
+    [Fact]
+    public async Task AppendAsync_SynchronousCommitTurnedOffForRunningSessions_TheHeldSessionsNextBatchIsRefused()
+    {
+        string schema = await db.NewSchemaAsync();
+        await using PostgreSqlEvidenceSink sink = await db.OpenAsync(schema);
+        await sink.AppendAsync(Records.Record(0));
+        try
+        {
+            // A server-wide change reaches running sessions on reload, the writer's held one too.
+            await db.ExecuteAsync("ALTER SYSTEM SET synchronous_commit = off");
+            await db.ExecuteAsync("SELECT pg_reload_conf()");
+            await WaitUntilSettingAsync("off");
+
+            EvidenceUnavailableException ex = await Assert.ThrowsAsync<EvidenceUnavailableException>(async () => await sink.AppendAsync(Records.Record(1)));
+            Assert.Contains("synchronous_commit", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await db.ExecuteAsync("ALTER SYSTEM RESET synchronous_commit");
+            await db.ExecuteAsync("SELECT pg_reload_conf()");
+            await WaitUntilSettingAsync("on");
+        }
+
         Assert.Equal(1L, await db.ScalarAsync<long>($"SELECT count(*) FROM {schema}.evidence"));
     }
 
@@ -301,5 +340,33 @@ public sealed class PostgreSqlEvidenceSinkFaultTests(PostgreSqlFixture db)
             File.Delete(path);
             File.Delete(path + ".checkpoint");
         }
+    }
+
+    private async Task WaitUntilNoSessionOfAsync(string role)
+    {
+        // Polls the server (no sleeping) until the writer's session has closed.
+        for (int i = 0; i < 5000; i++)
+        {
+            if (await db.ScalarAsync<long>($"SELECT count(*) FROM pg_stat_activity WHERE usename = '{role}'") == 0)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"A session of '{role}' stayed open.");
+    }
+
+    private async Task WaitUntilSettingAsync(string value)
+    {
+        // A reload reaches sessions asynchronously; polls a fresh session until it sees the new value.
+        for (int i = 0; i < 5000; i++)
+        {
+            if (await db.ScalarAsync<string>("SELECT current_setting('synchronous_commit')") == value)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"synchronous_commit never became '{value}'.");
     }
 }

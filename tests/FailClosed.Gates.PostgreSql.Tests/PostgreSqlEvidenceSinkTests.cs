@@ -108,6 +108,64 @@ public sealed class PostgreSqlEvidenceSinkTests(PostgreSqlFixture db)
     }
 
     [Fact]
+    public async Task AppendAsync_AnotherInstanceAppendedMoreThanOneCatchUpChunk_CatchesUpChunkByChunk()
+    {
+        string schema = await db.NewSchemaAsync();
+        await using PostgreSqlEvidenceSink a = await db.OpenAsync(schema);
+        EvidenceReceipt first = await a.AppendAsync(Records.Record(0));
+        await using (PostgreSqlEvidenceSink b = await db.OpenAsync(schema))
+        {
+            // More than two catch-up chunks (4,096 rows after the head each) behind a's head.
+            await Task.WhenAll(Enumerable.Range(1, 9_000).Select(i => b.AppendAsync(Records.Record(i)).AsTask()));
+        }
+
+        EvidenceReceipt next = await a.AppendAsync(Records.Record(9_001));
+
+        Assert.Equal(0, first.Sequence);
+        Assert.Equal(9_001, next.Sequence);
+        Assert.Equal(9_002, a.Count);
+        EvidenceVerification verification = await PostgreSqlEvidenceTrail.VerifyAsync(db.DataSource, [db.Key], schema);
+        Assert.True(verification.IsValid, verification.ToString());
+        Assert.Equal(9_002, verification.TreeSize);
+    }
+
+    [Fact]
+    public async Task AppendAsync_IdleForASecond_WriterGivesItsConnectionBackToThePool()
+    {
+        string schema = await db.NewSchemaAsync();
+        string application = "held-" + Guid.NewGuid().ToString("N")[..8];
+        await using NpgsqlDataSource dataSource = db.Server.CreateDataSource(b => b.ApplicationName = application);
+        var time = new ManualTimeProvider();
+        PostgreSqlEvidenceSinkOptions options = db.Options(schema, dataSource);
+        await using PostgreSqlEvidenceSink sink = await PostgreSqlEvidenceSink.OpenAsync(new PostgreSqlEvidenceSinkOptions
+        {
+            DataSource = dataSource,
+            Schema = schema,
+            Origin = options.Origin,
+            SigningKey = options.SigningKey,
+            CheckpointInterval = Timeout.InfiniteTimeSpan,
+            TimeProvider = time,
+        });
+        string connections = $"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{application}'";
+
+        await sink.AppendAsync(Records.Record(0));
+        dataSource.Clear();
+
+        // Between batches the writer keeps its connection: clearing the pool closes only idle pooled ones.
+        Assert.Equal(1L, await db.ScalarAsync<long>(connections));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        for (int i = 0; i < 5000 && await db.ScalarAsync<long>(connections) != 0; i++)
+        {
+            // Polls the server (no sleeping) until the writer has given the connection back.
+        }
+
+        // Returned to the cleared pool, it is closed; the next append opens another.
+        Assert.Equal(0L, await db.ScalarAsync<long>(connections));
+        Assert.Equal(1, (await sink.AppendAsync(Records.Record(1))).Sequence);
+    }
+
+    [Fact]
     public async Task OpenAsync_ExistingTrail_ResumesFromTheDatabaseHead()
     {
         string schema = await db.NewSchemaAsync();
