@@ -20,16 +20,8 @@ public class GateAsyncBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _checks =
-        [
-            static p => p.Amount <= 10_000m,
-            static p => p.Currency == "EUR",
-            static p => p.Country != "XX",
-            static p => p.ApproverId is not null,
-            static p => p.ApproverId != p.RequesterId,
-            static p => p.RiskScore < 50,
-            static p => p.Attempts <= 3,
-        ];
+        // The first 7 of the synchronous benchmark's checks; the 8th is asked remotely here.
+        _checks = GateBenchmarks.Checks()[..7];
         _remote = static async (p, cancellationToken) =>
         {
             await Task.Yield();

@@ -215,16 +215,7 @@ public sealed class PostgreSqlEvidenceSinkFaultTests(PostgreSqlFixture db)
         await db.ExecuteAsync(PostgreSqlEvidenceSchema.GetGrantScript(role, schema));
         await using NpgsqlDataSource appSource = db.Server.CreateDataSource(b => b.Username = role);
         var clock = new ManualTimeProvider();
-        PostgreSqlEvidenceSinkOptions options = db.Options(schema, appSource);
-        await using PostgreSqlEvidenceSink sink = await PostgreSqlEvidenceSink.OpenAsync(new PostgreSqlEvidenceSinkOptions
-        {
-            DataSource = appSource,
-            Schema = schema,
-            Origin = options.Origin,
-            SigningKey = options.SigningKey,
-            CheckpointInterval = Timeout.InfiniteTimeSpan,
-            TimeProvider = clock,
-        });
+        await using PostgreSqlEvidenceSink sink = await PostgreSqlEvidenceSink.OpenAsync(db.Options(schema, appSource, clock));
         await sink.AppendAsync(Records.Record(0));
 
         // A DBA turns it off for the role; new sessions get it. The writer's session is replaced once it has been idle

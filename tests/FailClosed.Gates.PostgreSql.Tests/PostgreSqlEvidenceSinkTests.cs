@@ -136,16 +136,7 @@ public sealed class PostgreSqlEvidenceSinkTests(PostgreSqlFixture db)
         string application = "held-" + Guid.NewGuid().ToString("N")[..8];
         await using NpgsqlDataSource dataSource = db.Server.CreateDataSource(b => b.ApplicationName = application);
         var time = new ManualTimeProvider();
-        PostgreSqlEvidenceSinkOptions options = db.Options(schema, dataSource);
-        await using PostgreSqlEvidenceSink sink = await PostgreSqlEvidenceSink.OpenAsync(new PostgreSqlEvidenceSinkOptions
-        {
-            DataSource = dataSource,
-            Schema = schema,
-            Origin = options.Origin,
-            SigningKey = options.SigningKey,
-            CheckpointInterval = Timeout.InfiniteTimeSpan,
-            TimeProvider = time,
-        });
+        await using PostgreSqlEvidenceSink sink = await PostgreSqlEvidenceSink.OpenAsync(db.Options(schema, dataSource, time));
         string connections = $"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{application}'";
 
         await sink.AppendAsync(Records.Record(0));

@@ -40,13 +40,14 @@ public sealed class PostgreSqlFixture : IDisposable
         return schema;
     }
 
-    public PostgreSqlEvidenceSinkOptions Options(string schema, NpgsqlDataSource? dataSource = null) => new()
+    public PostgreSqlEvidenceSinkOptions Options(string schema, NpgsqlDataSource? dataSource = null, TimeProvider? clock = null) => new()
     {
         DataSource = dataSource ?? DataSource,
         Schema = schema,
         Origin = Origin,
         SigningKey = Key,
         CheckpointInterval = Timeout.InfiniteTimeSpan,
+        TimeProvider = clock ?? TimeProvider.System,
     };
 
     public Task<PostgreSqlEvidenceSink> OpenAsync(string schema) => PostgreSqlEvidenceSink.OpenAsync(Options(schema));
