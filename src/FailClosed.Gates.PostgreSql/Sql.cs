@@ -10,9 +10,9 @@ internal sealed class Sql(string schema)
     public string RowsFrom { get; } = $"SELECT seq, leaf_hash, prev_hash FROM {schema}.evidence WHERE seq >= @from ORDER BY seq";
 
     /// <summary>
-    /// Reads the rows of a sequence range: the catch-up and head read, a chunk at a time. A closed range keeps the plan
-    /// on the primary key whatever the table's statistics say (an open one was planned as a scan of the whole table
-    /// while they were stale, so every batch cost more as the trail grew).
+    /// Reads the rows of a sequence range: the catch-up and head read, a chunk at a time. A closed range keeps the
+    /// planner's estimate small whatever the table's statistics say (with stale ones, an open range was estimated at
+    /// the whole table), so the plan stays on the primary key.
     /// </summary>
     public string RowsBetween { get; } = $"SELECT seq, leaf_hash, prev_hash FROM {schema}.evidence WHERE seq BETWEEN @from AND @to ORDER BY seq";
 

@@ -130,6 +130,37 @@ public sealed class PostgreSqlEvidenceSinkTests(PostgreSqlFixture db)
     }
 
     [Fact]
+    public async Task AppendPathQueries_StaleStatisticsOnALargeTrail_PlannedOnThePrimaryKey()
+    {
+        // Statistics that never caught up with 20,000 rows (autovacuum off, no ANALYZE) once made the planner scan the
+        // whole table for the head test of every batch, so appends slowed as the trail grew.
+        string schema = await db.NewSchemaAsync();
+        await db.ExecuteAsync($"ALTER TABLE {schema}.evidence SET (autovacuum_enabled = false)");
+        await db.ExecuteAsync($"INSERT INTO {schema}.evidence (seq, entry, leaf_hash, prev_hash) SELECT g, '\\x01'::bytea, sha256(int8send(g)), sha256(int8send(g - 1)) FROM generate_series(0, 19999) g");
+        var sql = new Sql(schema);
+
+        string insertPlan = await ExplainAsync(sql.InsertAtHead, p =>
+        {
+            p.AddWithValue("seq", new long[] { 20_000 });
+            p.AddWithValue("entry", new[] { new byte[] { 1 } });
+            p.AddWithValue("leaf", new[] { new byte[32] });
+            p.AddWithValue("prev", new[] { new byte[32] });
+            p.AddWithValue("next", 20_000L);
+            p.AddWithValue("head", new byte[32]);
+        });
+        string catchUpPlan = await ExplainAsync(sql.RowsBetween, p =>
+        {
+            p.AddWithValue("from", 19_999L);
+            p.AddWithValue("to", 19_999L + 4_096);
+        });
+
+        Assert.DoesNotContain("Seq Scan", insertPlan, StringComparison.Ordinal);
+        Assert.Contains("evidence_pkey", insertPlan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", catchUpPlan, StringComparison.Ordinal);
+        Assert.Contains("evidence_pkey", catchUpPlan, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AppendAsync_IdleForASecond_WriterGivesItsConnectionBackToThePool()
     {
         string schema = await db.NewSchemaAsync();
@@ -339,5 +370,24 @@ public sealed class PostgreSqlEvidenceSinkTests(PostgreSqlFixture db)
         {
             await sink.AppendAsync(Records.Record(i));
         }
+    }
+
+    private async Task<string> ExplainAsync(string statement, Action<NpgsqlParameterCollection> parameters)
+    {
+        await using NpgsqlConnection connection = await db.DataSource.OpenConnectionAsync();
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand("EXPLAIN " + statement, connection, transaction);
+        parameters(command.Parameters);
+        var plan = new System.Text.StringBuilder();
+        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.AppendLine(reader.GetString(0));
+            }
+        }
+
+        await transaction.RollbackAsync();
+        return plan.ToString();
     }
 }
