@@ -17,7 +17,8 @@ public class EvidenceJournalBenchmarks
     private const int RecordsPerOperation = 8192;
     private const int MaxBatchRecords = 4096;
 
-    private static readonly EvidenceRecord s_record = new()
+    /// <summary>The record every writer appends (also the PostgreSQL benchmark's).</summary>
+    internal static readonly EvidenceRecord Record = new()
     {
         Timestamp = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
         Action = "payments.release",
@@ -48,7 +49,7 @@ public class EvidenceJournalBenchmarks
         _groupCommit = Open("group-commit.journal", maxBatch: MaxBatchRecords);
 
         // A frame as large as the journal's for the same record, midway through the run.
-        byte[] content = EvidenceEncoding.EncodeContent(s_record);
+        byte[] content = EvidenceEncoding.EncodeContent(Record);
         byte[] entry = EvidenceEncoding.EncodeEntry(RecordsPerOperation * 8L, new byte[EvidenceHashing.HashSize], content);
         _raw = new RawGroupCommitWriter(Path.Combine(_directory, "raw.frames"), JournalFrame.Create(entry), MaxBatchRecords);
     }
@@ -110,7 +111,7 @@ public class EvidenceJournalBenchmarks
         await Task.Yield();
         for (int i = 0; i < count; i++)
         {
-            await journal.AppendAsync(s_record);
+            await journal.AppendAsync(Record);
         }
     }
 

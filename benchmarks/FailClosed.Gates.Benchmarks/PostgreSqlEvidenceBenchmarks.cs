@@ -18,18 +18,8 @@ public class PostgreSqlEvidenceBenchmarks
     private const int RecordsPerOperation = 1024;
     private const string Schema = "bench";
 
-    private static readonly EvidenceRecord s_record = new()
-    {
-        Timestamp = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
-        Action = "payments.release",
-        Kind = EvidenceKind.Intent,
-        Verdict = Verdict.Allow,
-        Code = GateCodes.Allowed,
-        Gate = "release",
-        Pins = [new PolicyPin("limits", "3", new string('a', 64))],
-        Subject = "payment-42",
-        ExecutionId = "0190f8fa-d9cb-769f-a165-70867728950e",
-    };
+    /// <summary>The same record as the file journal benchmark's, so the two report side by side.</summary>
+    private static readonly EvidenceRecord s_record = EvidenceJournalBenchmarks.Record;
 
     private static readonly byte[] s_entry = EvidenceEncoding.EncodeEntry(0, new byte[32], EvidenceEncoding.EncodeContent(s_record));
 

@@ -101,7 +101,12 @@ public static partial class PostgreSqlEvidenceSchema
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema = DefaultSchema, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        string script = GetMigrationScript(schema);
+        await RunInTransactionAsync(dataSource, GetMigrationScript(schema), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a migration script in one transaction: all of it or, when anything fails, none of it.</summary>
+    internal static async Task RunInTransactionAsync(NpgsqlDataSource dataSource, string script, CancellationToken cancellationToken)
+    {
         NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

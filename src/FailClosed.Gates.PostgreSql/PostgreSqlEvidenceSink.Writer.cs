@@ -345,7 +345,10 @@ public sealed partial class PostgreSqlEvidenceSink
                 read = await CatchUpAsync(reader, token).ConfigureAwait(false);
             }
 
-            await CatchUpRestAsync(connection, transaction, read, token).ConfigureAwait(false);
+            if (read > CatchUpChunk)
+            {
+                await CatchUpByChunksAsync(connection, transaction, token).ConfigureAwait(false);
+            }
         }
     }
 
@@ -357,10 +360,11 @@ public sealed partial class PostgreSqlEvidenceSink
         parameters.AddWithValue("to", from + CatchUpChunk);
     }
 
-    /// <summary>Catches up chunk by chunk for as long as the last chunk came back full.</summary>
-    private async Task CatchUpRestAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int read, CancellationToken token)
+    /// <summary>Catches up chunk by chunk, for as long as a chunk comes back full.</summary>
+    private async Task CatchUpByChunksAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken token)
     {
-        while (read > CatchUpChunk)
+        int read;
+        do
         {
             var rows = new NpgsqlCommand(_sql.RowsBetween, connection, transaction);
             await using (rows.ConfigureAwait(false))
@@ -373,6 +377,7 @@ public sealed partial class PostgreSqlEvidenceSink
                 }
             }
         }
+        while (read > CatchUpChunk);
     }
 
     /// <summary>
@@ -526,7 +531,7 @@ public sealed partial class PostgreSqlEvidenceSink
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                await CatchUpRestAsync(connection, transaction: null, read: CatchUpChunk + 1, token).ConfigureAwait(false);
+                await CatchUpByChunksAsync(connection, transaction: null, token).ConfigureAwait(false);
 
                 size = _log.Size;
                 if (!force && size == _checkpointedSize)

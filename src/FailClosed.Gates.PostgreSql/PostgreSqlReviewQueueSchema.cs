@@ -126,21 +126,6 @@ public static class PostgreSqlReviewQueueSchema
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema = PostgreSqlEvidenceSchema.DefaultSchema, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        string script = GetMigrationScript(schema);
-        NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var command = new NpgsqlCommand(script, connection, transaction);
-                await using (command.ConfigureAwait(false))
-                {
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await PostgreSqlEvidenceSchema.RunInTransactionAsync(dataSource, GetMigrationScript(schema), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -57,8 +57,7 @@ public sealed class ApprovedToolCallTests
     [Fact]
     public async Task ApprovedRun_SecondAttempt_IsReviewConsumed()
     {
-        ReviewTicket ticket = await EscalateAsync("c1", """{"vendor":"Globex"}""");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync("c1", """{"vendor":"Globex"}""");
         await TurnAsync("c2", """{"vendor":"Globex"}""", ticket.Id);
 
         object? second = await TurnAsync("c3", """{"vendor":"Globex"}""", ticket.Id);
@@ -70,8 +69,7 @@ public sealed class ApprovedToolCallTests
     [Fact]
     public async Task ApprovedRun_ChangedArgument_IsReviewMismatchAndTheTicketStaysApproved()
     {
-        ReviewTicket ticket = await EscalateAsync("c1", """{"vendor":"Globex"}""");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync("c1", """{"vendor":"Globex"}""");
 
         object? result = await TurnAsync("c2", """{"vendor":"Initech"}""", ticket.Id);
 
@@ -83,8 +81,7 @@ public sealed class ApprovedToolCallTests
     [Fact]
     public async Task ApprovedRun_SameArgumentsInAnotherOrderAndCallId_Runs()
     {
-        ReviewTicket ticket = await EscalateAsync("c1", """{"vendor":"Globex","region":"EU"}""");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync("c1", """{"vendor":"Globex","region":"EU"}""");
 
         object? result = await TurnAsync("a-completely-different-id", """{"region":"EU","vendor":"Globex"}""", ticket.Id);
 
@@ -95,8 +92,7 @@ public sealed class ApprovedToolCallTests
     [Fact]
     public async Task ApprovedRun_AnotherCaller_IsReviewMismatch()
     {
-        ReviewTicket ticket = await EscalateAsync("c1", """{"vendor":"Globex"}""");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync("c1", """{"vendor":"Globex"}""");
         _agent = new VerifiedIdentity("spiffe://acme/agents/intruder", "spiffe://acme", Start.AddDays(2));
 
         object? result = await TurnAsync("c2", """{"vendor":"Globex"}""", ticket.Id);
@@ -131,8 +127,7 @@ public sealed class ApprovedToolCallTests
     [Fact]
     public async Task ApprovedRun_TicketExpired_IsReviewExpired()
     {
-        ReviewTicket ticket = await EscalateAsync("c1", """{"vendor":"Globex"}""");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync("c1", """{"vendor":"Globex"}""");
         _time.Advance(TimeSpan.FromHours(1));
 
         object? result = await TurnAsync("c2", """{"vendor":"Globex"}""", ticket.Id);
@@ -145,8 +140,7 @@ public sealed class ApprovedToolCallTests
     [Fact]
     public async Task ApprovedRun_PolicyNowDenies_StillBlocks()
     {
-        ReviewTicket ticket = await EscalateAsync("c1", """{"vendor":"Globex"}""");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync("c1", """{"vendor":"Globex"}""");
         _riskPolicy = Verdict.Deny;
 
         object? result = await TurnAsync("c2", """{"vendor":"Globex"}""", ticket.Id);
@@ -159,8 +153,7 @@ public sealed class ApprovedToolCallTests
     public async Task ApprovedRun_CallerCredentialExpired_IsNotCoveredByTheApproval()
     {
         _agent = new VerifiedIdentity("spiffe://acme/agents/ap-clerk", "spiffe://acme", Start.AddMinutes(30));
-        ReviewTicket ticket = await EscalateAsync("c1", """{"vendor":"Globex"}""");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync("c1", """{"vendor":"Globex"}""");
         _time.Advance(TimeSpan.FromMinutes(30));
 
         object? result = await TurnAsync("c2", """{"vendor":"Globex"}""", ticket.Id);
@@ -174,8 +167,7 @@ public sealed class ApprovedToolCallTests
     [Fact]
     public async Task ApprovedRun_Evidence_HasTheEscalationSubjectWithoutCallIdAndSaysWhoApproved()
     {
-        ReviewTicket ticket = await EscalateAsync("call-first", """{"vendor":"Globex"}""");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync("call-first", """{"vendor":"Globex"}""");
 
         await TurnAsync("call-second", """{"vendor":"Globex"}""", ticket.Id);
 
@@ -220,6 +212,14 @@ public sealed class ApprovedToolCallTests
     }
 
     /// <summary>Turn one: the model asks, the decision point does not answer, the call is queued; returns the ticket.</summary>
+    /// <summary>Escalates a call and has the risk officer approve its ticket.</summary>
+    private async Task<ReviewTicket> ApprovedAsync(string callId, string json)
+    {
+        ReviewTicket ticket = await EscalateAsync(callId, json);
+        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        return ticket;
+    }
+
     private async Task<ReviewTicket> EscalateAsync(string callId, string json)
     {
         object? result = await TurnAsync(callId, json, ticketId: null);

@@ -61,8 +61,7 @@ public sealed class ApprovedToolCallTests
     public async Task CallTool_ApprovedTicketUsedTwice_SecondIsReviewConsumed()
     {
         await using InProcessMcp mcp = await StartAsync(_executor);
-        ReviewTicket ticket = await EscalateAsync(mcp, "Globex");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync(mcp, "Globex");
         await CallAsync(mcp, "Globex", ticket.Id);
 
         CallToolResult second = await CallAsync(mcp, "Globex", ticket.Id);
@@ -76,8 +75,7 @@ public sealed class ApprovedToolCallTests
     public async Task CallTool_TamperedArguments_IsReviewMismatch()
     {
         await using InProcessMcp mcp = await StartAsync(_executor);
-        ReviewTicket ticket = await EscalateAsync(mcp, "Globex");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync(mcp, "Globex");
 
         CallToolResult result = await CallAsync(mcp, "Initech", ticket.Id);
 
@@ -91,8 +89,7 @@ public sealed class ApprovedToolCallTests
     public async Task CallTool_AnotherCallerPresentsTheTicket_IsReviewMismatch()
     {
         await using InProcessMcp mcp = await StartAsync(_executor);
-        ReviewTicket ticket = await EscalateAsync(mcp, "Globex");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync(mcp, "Globex");
         _user = InProcessMcp.Workload("spiffe://acme/agents/intruder", Start.AddDays(2));
 
         CallToolResult result = await CallAsync(mcp, "Globex", ticket.Id);
@@ -132,8 +129,7 @@ public sealed class ApprovedToolCallTests
     public async Task CallTool_ExpiredTicket_IsReviewExpired()
     {
         await using InProcessMcp mcp = await StartAsync(_executor);
-        ReviewTicket ticket = await EscalateAsync(mcp, "Globex");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync(mcp, "Globex");
         _time.Advance(TimeSpan.FromHours(1));
 
         CallToolResult result = await CallAsync(mcp, "Globex", ticket.Id);
@@ -146,8 +142,7 @@ public sealed class ApprovedToolCallTests
     public async Task CallTool_ApprovedButPolicyNowDenies_StillBlocks()
     {
         await using InProcessMcp mcp = await StartAsync(_executor);
-        ReviewTicket ticket = await EscalateAsync(mcp, "Globex");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync(mcp, "Globex");
         _riskPolicy = Verdict.Deny;
 
         CallToolResult result = await CallAsync(mcp, "Globex", ticket.Id);
@@ -160,8 +155,7 @@ public sealed class ApprovedToolCallTests
     public async Task CallTool_ApprovedButCallerCredentialExpired_IsIdentityMissing()
     {
         await using InProcessMcp mcp = await StartAsync(_executor);
-        ReviewTicket ticket = await EscalateAsync(mcp, "Globex");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync(mcp, "Globex");
         _user = InProcessMcp.Workload("spiffe://acme/agents/ap-clerk", Start.AddMinutes(5));
         _time.Advance(TimeSpan.FromMinutes(5));
 
@@ -176,8 +170,7 @@ public sealed class ApprovedToolCallTests
     public async Task CallTool_TicketReferenceNotAString_IsBlocked()
     {
         await using InProcessMcp mcp = await StartAsync(_executor);
-        ReviewTicket ticket = await EscalateAsync(mcp, "Globex");
-        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        ReviewTicket ticket = await ApprovedAsync(mcp, "Globex");
 
         CallToolResult result = await mcp.Client.CallToolAsync(
             "check_vendor_risk",
@@ -202,6 +195,14 @@ public sealed class ApprovedToolCallTests
         Assert.True(result.IsError);
         Assert.StartsWith("Blocked (ReviewNotApproved):", InProcessMcp.TextOf(result), StringComparison.Ordinal);
         Assert.Equal(0, _riskChecks);
+    }
+
+    /// <summary>Escalates a call and has the risk officer approve its ticket.</summary>
+    private async Task<ReviewTicket> ApprovedAsync(InProcessMcp mcp, string vendor)
+    {
+        ReviewTicket ticket = await EscalateAsync(mcp, vendor);
+        await _executor.ApproveAsync(ticket.Id, "rita@acme.example");
+        return ticket;
     }
 
     private async Task<ReviewTicket> EscalateAsync(InProcessMcp mcp, string vendor)
