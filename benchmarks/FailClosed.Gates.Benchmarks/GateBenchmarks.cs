@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Security.Claims;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Authorization;
@@ -7,8 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FailClosed.Gates.Benchmarks;
 
 /// <summary>
-/// The same 8 checks over one payment: a hand-written <c>if</c> chain (the baseline), an <c>All</c> gate, ASP.NET
-/// Core's <see cref="IAuthorizationService"/> with 8 requirements, and an <c>All</c> gate whose last leaf completes
+/// The same 8 checks over one payment: a hand-written <c>if</c> chain (the baseline), an <c>All</c> gate of delegate
+/// requirements, an <c>All</c> gate of expression requirements (fused into one compiled method), ASP.NET Core's
+/// <see cref="IAuthorizationService"/> with 8 requirements, and an <c>All</c> gate whose last leaf completes
 /// asynchronously.
 /// </summary>
 [MemoryDiagnoser]
@@ -19,6 +21,7 @@ public class GateBenchmarks
 
     private Func<Payment, bool>[] _checks = [];
     private Gate<Payment> _all = null!;
+    private Gate<Payment> _allFused = null!;
     private Gate<Payment> _allWithAsyncLeaf = null!;
     private IAuthorizationService _authorization = null!;
     private AuthorizationPolicy _policy = null!;
@@ -39,6 +42,7 @@ public class GateBenchmarks
         }
 
         _all = Gate.All(gates);
+        _allFused = Gate.All(ExpressionChecks().Select(static (check, i) => Gate.RequireExpression($"check-{i}", check)).ToArray());
 
         var withAsync = (Gate<Payment>[])gates.Clone();
         withAsync[^1] = Gate.Require<Payment>("check-async", static async (p, _) =>
@@ -67,6 +71,9 @@ public class GateBenchmarks
     [Benchmark(Description = "Gate.All (8 sync gates)")]
     public bool GateAll() => _all.EvaluateAsync(_payment).GetAwaiter().GetResult().IsAllowed;
 
+    [Benchmark(Description = "Gate.All (8 fused RequireExpression)")]
+    public bool GateAllFused() => _allFused.EvaluateAsync(_payment).GetAwaiter().GetResult().IsAllowed;
+
     [Benchmark(Description = "IAuthorizationService (8 requirements)")]
     public async Task<bool> AuthorizationService() =>
         (await _authorization.AuthorizeAsync(_user, _payment, _policy)).Succeeded;
@@ -81,6 +88,19 @@ public class GateBenchmarks
         static p => p.Currency == "EUR",
         static p => p.Country != "XX",
         static p => p.ApproverId is not null,
+        static p => p.ApproverId != p.RequesterId,
+        static p => p.RiskScore < 50,
+        static p => p.Attempts <= 3,
+        static p => p.KycComplete,
+    ];
+
+    /// <summary>The same 8 checks, as expressions (an expression tree cannot hold <c>is not null</c>).</summary>
+    internal static Expression<Func<Payment, bool>>[] ExpressionChecks() =>
+    [
+        static p => p.Amount <= 10_000m,
+        static p => p.Currency == "EUR",
+        static p => p.Country != "XX",
+        static p => p.ApproverId != null,
         static p => p.ApproverId != p.RequesterId,
         static p => p.RiskScore < 50,
         static p => p.Attempts <= 3,

@@ -25,6 +25,10 @@ internal class TreeHarness<TContext>
 
     public ManualTimeProvider Time { get; } = new();
 
+    /// <summary>Gets a value indicating whether synchronous predicate leaves are built with
+    /// <see cref="Gate.RequireExpression{TContext}"/>, so composites fuse runs of them, instead of with delegates.</summary>
+    public bool ExpressionLeaves { get; init; }
+
     public IReadOnlyList<string> Invoked
     {
         get
@@ -141,6 +145,11 @@ internal class TreeHarness<TContext>
     private Gate<TContext> Leaf(LeafTree leaf)
     {
         string name = leaf.Name;
+        if (ExpressionLeaves && ExpressionLeaf(leaf) is { } fusible)
+        {
+            return fusible;
+        }
+
         return leaf.Kind switch
         {
             // Synchronous predicates: composites evaluate these inline, so the laws cover that path too.
@@ -215,6 +224,30 @@ internal class TreeHarness<TContext>
         {
             Interlocked.Decrement(ref _hanging);
         }
+    }
+
+    private Gate<TContext>? ExpressionLeaf(LeafTree leaf)
+    {
+        string name = leaf.Name;
+        return leaf.Kind switch
+        {
+            LeafKind.Allow => Gate.RequireExpression<TContext>(name, _ => RecordAndAnswer(name, true)),
+            LeafKind.Deny => Gate.RequireExpression<TContext>(name, _ => RecordAndAnswer(name, false)),
+            LeafKind.ThrowSync => Gate.RequireExpression<TContext>(name, _ => RecordAndThrow(name)),
+            _ => null,
+        };
+    }
+
+    private bool RecordAndAnswer(string name, bool answer)
+    {
+        Record(name);
+        return answer;
+    }
+
+    private bool RecordAndThrow(string name)
+    {
+        Record(name);
+        throw new InvalidOperationException(name);
     }
 }
 

@@ -8,6 +8,8 @@ internal sealed class AllGate<TContext> : Gate<TContext>
 {
     private readonly Gate<TContext>[] _gates;
     private readonly PredicateGate<TContext>?[] _inline;
+    private readonly FusedPredicate<TContext>?[]? _fused;
+    private readonly FusedPredicate<TContext>? _whole;
     private readonly PolicyPin[] _pins;
     private readonly GateDecision _allow;
 
@@ -16,6 +18,8 @@ internal sealed class AllGate<TContext> : Gate<TContext>
     {
         _gates = gates;
         _inline = PredicateGate<TContext>.InlineCandidates(gates);
+        _fused = FusedPredicates.Build(_inline, stopWhen: false);
+        _whole = FusedPredicates.Whole(_fused, _inline);
         _pins = PolicyPins.Collect(gates);
         _allow = GateDecision.Allow(name);
     }
@@ -27,9 +31,24 @@ internal sealed class AllGate<TContext> : Gate<TContext>
     {
         Gate<TContext>[] gates = _gates;
         PredicateGate<TContext>?[] inline = _inline;
+        FusedPredicate<TContext>?[]? fused = _fused;
         GateDecision firstIndeterminate = default;
         bool hasIndeterminate = false;
         int i = 0;
+        if (_whole is { } whole)
+        {
+            try
+            {
+                return new ValueTask<GateDecision>(whole(context, ref i) ? _allow : inline[i]!.Denied);
+            }
+            catch (Exception exception)
+            {
+                firstIndeterminate = gates[i].GuardFault(exception);
+                hasIndeterminate = true;
+                i++;
+            }
+        }
+
         while (true)
         {
             try
@@ -39,6 +58,18 @@ internal sealed class AllGate<TContext> : Gate<TContext>
                     // A synchronous predicate runs inline: the same answer as its EvaluateAsync, without a ValueTask.
                     if (inline[i] is { } predicate)
                     {
+                        if (fused?[i] is { } run)
+                        {
+                            // A run of expression requirements in one compiled method; i follows it child by child,
+                            // so it names the child that denied, or threw (caught below), or the run's last child.
+                            if (!run(context, ref i))
+                            {
+                                return new ValueTask<GateDecision>(inline[i]!.Denied);
+                            }
+
+                            continue;
+                        }
+
                         if (!predicate.Predicate(context))
                         {
                             return new ValueTask<GateDecision>(predicate.Denied);

@@ -10,6 +10,8 @@ internal sealed class AnyGate<TContext> : Gate<TContext>
 {
     private readonly Gate<TContext>[] _gates;
     private readonly PredicateGate<TContext>?[] _inline;
+    private readonly FusedPredicate<TContext>?[]? _fused;
+    private readonly FusedPredicate<TContext>? _whole;
     private readonly PolicyPin[] _pins;
 
     public AnyGate(string name, Gate<TContext>[] gates)
@@ -17,6 +19,8 @@ internal sealed class AnyGate<TContext> : Gate<TContext>
     {
         _gates = gates;
         _inline = PredicateGate<TContext>.InlineCandidates(gates);
+        _fused = FusedPredicates.Build(_inline, stopWhen: true);
+        _whole = FusedPredicates.Whole(_fused, _inline);
         _pins = PolicyPins.Collect(gates);
     }
 
@@ -27,8 +31,24 @@ internal sealed class AnyGate<TContext> : Gate<TContext>
     {
         Gate<TContext>[] gates = _gates;
         PredicateGate<TContext>?[] inline = _inline;
+        FusedPredicate<TContext>?[]? fused = _fused;
         var blocks = default(Blocks);
         int i = 0;
+        if (_whole is { } whole)
+        {
+            // Every child is an expression requirement: one compiled call decides, unless a check throws (the
+            // denies before a fault cannot decide: an indeterminate answer outranks them).
+            try
+            {
+                return new ValueTask<GateDecision>(whole(context, ref i) ? inline[i]!.Allowed : inline[0]!.Denied);
+            }
+            catch (Exception exception)
+            {
+                blocks.Add(gates[i].GuardFault(exception));
+                i++;
+            }
+        }
+
         while (true)
         {
             try
@@ -38,6 +58,20 @@ internal sealed class AnyGate<TContext> : Gate<TContext>
                     // A synchronous predicate runs inline: the same answer as its EvaluateAsync, without a ValueTask.
                     if (inline[i] is { } predicate)
                     {
+                        if (fused?[i] is { } run)
+                        {
+                            // A run of expression requirements in one compiled method; i follows it child by child,
+                            // so it names the child that allowed, or threw (caught below), or the run's last child.
+                            if (run(context, ref i))
+                            {
+                                return new ValueTask<GateDecision>(inline[i]!.Allowed);
+                            }
+
+                            // Every child of the run denied: the first deny is the only one the result can use.
+                            blocks.Add(predicate.Denied);
+                            continue;
+                        }
+
                         if (predicate.Predicate(context))
                         {
                             return new ValueTask<GateDecision>(predicate.Allowed);

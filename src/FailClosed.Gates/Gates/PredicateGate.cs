@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace FailClosed.Gates;
 
 /// <summary>Allows when a synchronous predicate returns <see langword="true"/>, denies when it returns <see langword="false"/>.</summary>
@@ -15,8 +17,18 @@ internal sealed class PredicateGate<TContext> : Gate<TContext>
         _deny = GateDecision.Deny(name, $"Requirement '{name}' was not met.");
     }
 
+    /// <summary>Initializes a gate from an expression, compiled once here; composites can fuse it with its neighbours.</summary>
+    public PredicateGate(string name, Expression<Func<TContext, bool>> predicate)
+        : this(name, predicate.Compile())
+    {
+        Expression = predicate;
+    }
+
     /// <summary>Gets the predicate, for composites that evaluate synchronous children inline.</summary>
     internal Func<TContext, bool> Predicate => _predicate;
+
+    /// <summary>Gets the expression the predicate was compiled from, or <see langword="null"/> for a delegate requirement.</summary>
+    internal Expression<Func<TContext, bool>>? Expression { get; }
 
     /// <summary>Gets the decision made when the predicate holds.</summary>
     internal GateDecision Allowed => _allow;

@@ -73,6 +73,40 @@ public sealed class AllocationTests
     }
 
     [Fact]
+    public void EvaluateAsync_AllAndAnyOfExpressionRequirements_AllocatesNothing()
+    {
+        // Whole composites and runs inside mixed ones are fused; the fused path must stay allocation-free too.
+        Gate<int> tree = Gate.All(
+            Gate.RequireExpression<int>("a", static x => x >= 0),
+            Gate.RequireExpression<int>("b", static x => x < 1_000_000),
+            Gate.Any(Gate.RequireExpression<int>("c", static x => x < 0), Gate.RequireExpression<int>("d", static x => x % 1 == 0)),
+            Gate.Require<int>("e", static x => x >= 0),
+            Gate.RequireExpression<int>("f", static x => x != -1),
+            Gate.RequireExpression<int>("g", static x => x != -2));
+
+        for (int i = 0; i < 1_000; i++)
+        {
+            Assert.True(tree.Decide(i).IsAllowed);
+        }
+
+        int allowed = 0;
+        long allocated = LeastAllocated(() =>
+        {
+            allowed = 0;
+            for (int i = 0; i < 10_000; i++)
+            {
+                if (tree.Decide(i).IsAllowed)
+                {
+                    allowed++;
+                }
+            }
+        });
+
+        Assert.Equal(10_000, allowed);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void EvaluateAsync_CachedHit_AllocatesNothing()
     {
         Gate<int> gate = Gate.Cached(Gate.Require<int>("even", static x => x % 2 == 0), TimeSpan.FromHours(1), static (int x) => x % 4);

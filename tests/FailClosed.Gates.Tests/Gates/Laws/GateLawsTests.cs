@@ -29,6 +29,22 @@ public sealed class GateLawsTests
     }
 
     [Fact]
+    public void RandomTrees_WithExpressionLeaves_MatchReferenceEvaluator()
+    {
+        // The synchronous predicate leaves are expression requirements, so All and Any fuse each run of them into one
+        // compiled method: the decisions, the fault attribution and which checks ran, in order, must not change.
+        Check.One(Config, Prop.ForAll(Arbitraries.Trees(), tree =>
+        {
+            var harness = new TreeHarness { ExpressionLeaves = true };
+            GateDecision actual = harness.Run(harness.Build(tree));
+            (ExpectedDecision expected, IReadOnlyList<string> invoked) = ReferenceEvaluator.Evaluate(tree);
+
+            return (ExpectedDecision.Of(actual) == expected && invoked.SequenceEqual(harness.Invoked))
+                .Label($"expected {expected} after [{string.Join(", ", invoked)}], got {ExpectedDecision.Of(actual)} after [{string.Join(", ", harness.Invoked)}]");
+        }));
+    }
+
+    [Fact]
     public void All_AllowsIffEveryChildAllows_ElseFirstDenyElseFirstIndeterminate()
     {
         Check.One(Config, Prop.ForAll(Children(), children =>
