@@ -47,6 +47,18 @@ internal static partial class EvidenceEncoding
     /// <exception cref="ArgumentException">The record is invalid or its encoding exceeds <see cref="MaxContentBytes"/>.</exception>
     public static byte[] EncodeContent(EvidenceRecord record)
     {
+        using EncodedContent encoded = Encode(record);
+        return encoded.Content.ToArray();
+    }
+
+    /// <summary>
+    /// Encodes the content of <paramref name="record"/> into this thread's reusable buffer, for a sink that uses it at
+    /// once and keeps nothing; dispose the result on the same thread before encoding another record.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> or one of its required strings or pins is null.</exception>
+    /// <exception cref="ArgumentException">The record is invalid or its encoding exceeds <see cref="MaxContentBytes"/>.</exception>
+    public static EncodedContent Encode(EvidenceRecord record)
+    {
         ArgumentNullException.ThrowIfNull(record);
         Validate(record);
 
@@ -54,19 +66,45 @@ internal static partial class EvidenceEncoding
         ReEncoder encoder = Rent();
         try
         {
-            WriteContent(encoder.Writer, record);
-            encoder.Writer.Flush();
+            // Most records hold only characters the JSON writer copies as they are: write those bytes directly.
+            if (!TryWritePlainContent(encoder.Buffer, record))
+            {
+                WriteContent(encoder.Writer, record);
+                encoder.Writer.Flush();
+            }
 
             // Drop the leading '{': the prefix opens the object.
-            ReadOnlySpan<byte> content = encoder.Buffer.WrittenSpan[1..];
-            if (content.Length > MaxContentBytes)
+            int length = encoder.Buffer.WrittenCount - 1;
+            if (length > MaxContentBytes)
             {
                 throw new ArgumentException(
-                    $"The evidence record for action '{record.Action}' encodes to {content.Length + MaxPrefixLength} bytes at most, more than the limit of {MaxEntryBytes} bytes; nothing was written.",
+                    $"The evidence record for action '{record.Action}' encodes to {length + MaxPrefixLength} bytes at most, more than the limit of {MaxEntryBytes} bytes; nothing was written.",
                     nameof(record));
             }
 
-            return content.ToArray();
+            return new EncodedContent(encoder);
+        }
+        catch
+        {
+            Return(encoder);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="record"/> with <see cref="Utf8JsonWriter"/> only (the reference the plain path must
+    /// match byte for byte), for tests.
+    /// </summary>
+    internal static byte[] EncodeContentWithJsonWriter(EvidenceRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Validate(record);
+        ReEncoder encoder = Rent();
+        try
+        {
+            WriteContent(encoder.Writer, record);
+            encoder.Writer.Flush();
+            return encoder.Buffer.WrittenSpan[1..].ToArray();
         }
         finally
         {
@@ -483,7 +521,21 @@ internal static partial class EvidenceEncoding
     }
 
     /// <summary>A reusable buffer and writer for the canonical check, one per thread.</summary>
-    private sealed class ReEncoder
+    /// <summary>A record's content in this thread's reusable buffer; disposing gives the buffer back.</summary>
+    internal readonly ref struct EncodedContent : IDisposable
+    {
+        private readonly ReEncoder _encoder;
+
+        internal EncodedContent(ReEncoder encoder) => _encoder = encoder;
+
+        /// <summary>Gets the content: the entry's bytes after its prefix.</summary>
+        public ReadOnlySpan<byte> Content => _encoder.Buffer.WrittenSpan[1..];
+
+        /// <inheritdoc />
+        public void Dispose() => Return(_encoder);
+    }
+
+    internal sealed class ReEncoder
     {
         public ArrayBufferWriter<byte> Buffer { get; } = new(1024);
 

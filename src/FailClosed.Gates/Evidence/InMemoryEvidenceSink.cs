@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace FailClosed.Gates;
 
 /// <summary>
@@ -11,6 +13,7 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
     private readonly Lock _lock = new();
     private readonly EvidenceLog _log = new();
     private readonly List<EvidenceRecord> _records = [];
+    private string _lastHash = EvidenceHashing.ToHex(new byte[EvidenceHashing.HashSize]);
 
     /// <summary>Gets the number of records appended.</summary>
     public long Count
@@ -55,18 +58,31 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled; nothing was appended.</exception>
     public ValueTask<EvidenceReceipt> AppendAsync(EvidenceRecord record, CancellationToken cancellationToken = default)
     {
-        byte[] content = EvidenceEncoding.EncodeContent(record);
+        // Nothing here outlives the append but the stored record and its hash: the content is encoded into the
+        // thread's reusable buffer, the entry is built in a pooled one, and the previous hash's text is the last
+        // record's.
+        using EvidenceEncoding.EncodedContent encoded = EvidenceEncoding.Encode(record);
         cancellationToken.ThrowIfCancellationRequested();
 
         Span<byte> leaf = stackalloc byte[EvidenceHashing.HashSize];
         lock (_lock)
         {
-            string previous = EvidenceHashing.ToHex(_log.LastLeafHash);
+            ReadOnlySpan<byte> content = encoded.Content;
             long sequence = _log.Size;
-            var entry = new byte[_log.NextEntryLength(content.Length)];
-            _log.Append(content, entry, leaf);
+            byte[] entry = ArrayPool<byte>.Shared.Rent(_log.NextEntryLength(content.Length));
+            try
+            {
+                _log.Append(content, entry, leaf);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(entry);
+            }
+
+            string previous = _lastHash;
             string hash = EvidenceHashing.ToHex(leaf);
             _records.Add(record with { Sequence = sequence, PreviousHash = previous, Hash = hash });
+            _lastHash = hash;
             return ValueTask.FromResult(new EvidenceReceipt(sequence, hash, sequence + 1));
         }
     }

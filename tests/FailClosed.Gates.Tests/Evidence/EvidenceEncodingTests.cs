@@ -52,6 +52,68 @@ public sealed class EvidenceEncodingTests
     }
 
     [Fact]
+    public void EncodeContent_RecordsOfPlainCharacters_TakeTheDirectPath_AndMatchTheJsonWriterByteForByte()
+    {
+        // Every character the direct path may copy, and strings of them up to 80 long (empty and null too).
+        const string Plain = " !#$%()*,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~";
+        Gen<string> plain = Gen.Choose(0, 80).SelectMany(n => Gen.Elements(Plain.ToCharArray()).ArrayOf(n)).Select(static c => new string(c));
+        Gen<string?> optional = Gen.OneOf(plain.Select(static s => (string?)s), Gen.Constant<string?>(null));
+        Gen<EvidenceRecord> records =
+            from record in EvidenceArbitraries.Records().Generator
+            from action in plain
+            from code in plain
+            from gate in plain
+            from subject in optional
+            from id in plain
+            from trace in optional
+            from detail in optional
+            select record with
+            {
+                Action = action, Code = code, Gate = gate, Subject = subject, ExecutionId = id, TraceId = trace, Detail = detail,
+                Pins = record.Pins.Where(static pin => !pin.Name.Contains('+', StringComparison.Ordinal)).ToArray(), // '+' is escaped
+            };
+
+        Prop.ForAll(records.ToArbitrary(), static record =>
+        {
+            var direct = new System.Buffers.ArrayBufferWriter<byte>();
+            bool tookDirectPath = EvidenceEncoding.TryWritePlainContent(direct, record);
+            byte[] reference = EvidenceEncoding.EncodeContentWithJsonWriter(record);
+            return (tookDirectPath
+                && direct.WrittenSpan[1..].SequenceEqual(reference)
+                && EvidenceEncoding.EncodeContent(record).AsSpan().SequenceEqual(reference))
+                .Label($"direct path {tookDirectPath}: {Encoding.UTF8.GetString(direct.WrittenSpan)} vs {Encoding.UTF8.GetString(reference)}");
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void EncodeContent_AnyRecord_MatchesTheJsonWriterByteForByte()
+    {
+        // Records with escaped, non-ASCII and control characters go through the JSON writer; plain ones do not.
+        Prop.ForAll(EvidenceArbitraries.Records(), static record =>
+            EvidenceEncoding.EncodeContent(record).AsSpan().SequenceEqual(EvidenceEncoding.EncodeContentWithJsonWriter(record))).QuickCheckThrowOnFailure();
+    }
+
+    [Theory]
+    [InlineData("quote\"")]
+    [InlineData("a&b")]
+    [InlineData("a+b")]
+    [InlineData("<tag>")]
+    [InlineData("back\\slash")]
+    [InlineData("tick`")]
+    [InlineData("apos'")]
+    [InlineData("naïve")]
+    [InlineData("line\nbreak")]
+    public void TryWritePlainContent_AStringThatNeedsEscaping_WritesNothing(string action)
+    {
+        EvidenceRecord record = EvidenceSamples.Record(1) with { Action = action };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+
+        Assert.False(EvidenceEncoding.TryWritePlainContent(buffer, record));
+        Assert.Equal(0, buffer.WrittenCount);
+        Assert.DoesNotContain(action, Encoding.UTF8.GetString(EvidenceEncoding.EncodeContent(record)), StringComparison.Ordinal); // escaped instead
+    }
+
+    [Fact]
     public void MeasureContent_AnyRecord_EqualsTheEncodedLength()
     {
         Prop.ForAll(EvidenceArbitraries.Records(), static record =>

@@ -47,6 +47,33 @@ public sealed class InMemoryEvidenceSinkTests
     }
 
     [Fact]
+    public void AppendAsync_AllocatesOnlyWhatItKeeps()
+    {
+        // What stays: the stored record, its hash's text (the next record's previous hash is the same string), the
+        // receipt and the list's growth, about 350 bytes. The encoded content and the entry (about 250 and 350 bytes
+        // for this record) are built in reused buffers; a copy of either, or of the previous hash, fails this bound.
+        var sink = new InMemoryEvidenceSink();
+        EvidenceRecord record = EvidenceSamples.Record(1);
+        AppendSynchronously(sink, record, 1_000);
+
+        const int Appends = 2_000;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        AppendSynchronously(sink, record, Appends);
+        long perAppend = (GC.GetAllocatedBytesForCurrentThread() - before) / Appends;
+        Assert.InRange(perAppend, 1, 400);
+        Assert.Equal(3_000, sink.Count);
+    }
+
+    private static void AppendSynchronously(InMemoryEvidenceSink sink, EvidenceRecord record, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            ValueTask<EvidenceReceipt> append = sink.AppendAsync(record);
+            Assert.True(append.IsCompletedSuccessfully);
+        }
+    }
+
+    [Fact]
     public void RootHash_Empty_IsSha256OfNothing()
     {
         Assert.Equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", new InMemoryEvidenceSink().RootHash);
