@@ -7,21 +7,27 @@ public sealed partial class FileEvidenceJournal
 {
     private const int MaxBatchBytes = 4 * 1024 * 1024;
 
+    // Two stages: while one batch is written and flushed (on a pool thread; the flush blocks), the writer encodes,
+    // hashes and chains the next into the other buffer. A batch is written only after the one before it is durable,
+    // and not at all once a flush has failed: its appends fail unwritten. The in-memory log runs ahead of the file by
+    // at most the batch being prepared, so a checkpoint (which signs the log) waits until nothing is in flight, and
+    // Count follows each flushed batch, not the log.
     private async Task RunWriterAsync()
     {
-        var batch = new List<PendingAppend>(64);
+        Batch[] batches = [new Batch(), new Batch()];
         try
         {
-            await WriteBatchesAsync(batch).ConfigureAwait(false);
+            await WriteBatchesAsync(batches).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The loop must outlive any failure: a dead loop would leave appends waiting forever.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             Fault(ex);
-            foreach (PendingAppend item in batch)
+            foreach (Batch batch in batches)
             {
-                item.TrySetException(Faulted(ex));
+                // A batch whose flush is still running may yet succeed: Commit completes its appends either way.
+                batch.FailUnlessCommitting(Faulted(ex));
             }
 
             while (await _channel.Reader.WaitToReadAsync().ConfigureAwait(false))
@@ -34,17 +40,18 @@ public sealed partial class FileEvidenceJournal
         }
     }
 
-    private async Task WriteBatchesAsync(List<PendingAppend> batch)
+    private async Task WriteBatchesAsync(Batch[] batches)
     {
         ChannelReader<PendingAppend> reader = _channel.Reader;
-        byte[] buffer = new byte[64 * 1024];
+        Task flushing = Task.CompletedTask;
+        int current = 0;
         PendingAppend? carry = null;
         while (carry is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Clear();
-            int used = 0;
+            Batch batch = batches[current];
+            batch.Reset();
             bool checkpointRequested = false;
-            while (batch.Count < _options.MaxBatchRecords)
+            while (batch.Appends.Count < _options.MaxBatchRecords)
             {
                 PendingAppend? item = carry;
                 carry = null;
@@ -66,49 +73,61 @@ public sealed partial class FileEvidenceJournal
                 }
 
                 int needed = JournalFrame.HeaderSize + _log.NextEntryLength(item.Content.Length);
-                if (batch.Count > 0 && used + needed > MaxBatchBytes)
+                if (batch.Appends.Count > 0 && batch.Used + needed > MaxBatchBytes)
                 {
                     carry = item;
                     break;
                 }
 
-                if (used + needed > buffer.Length)
-                {
-                    Array.Resize(ref buffer, Math.Max(buffer.Length * 2, used + needed));
-                }
-
-                Span<byte> frame = buffer.AsSpan(used, needed);
+                Span<byte> frame = batch.Reserve(needed);
                 item.Sequence = _log.Size;
                 int length = _log.Append(item.Content, frame[JournalFrame.HeaderSize..], item.LeafHash);
                 JournalFrame.WriteHeader(frame.Slice(JournalFrame.HeaderSize, length), frame);
-                used += JournalFrame.HeaderSize + length;
-                batch.Add(item);
+                batch.Advance(JournalFrame.HeaderSize + length);
+                batch.Appends.Add(item);
             }
 
-            if (batch.Count > 0)
+            // The batch before this one must be durable before this one is written after it.
+            await flushing.ConfigureAwait(false);
+            if (batch.Appends.Count > 0)
             {
-                Commit(buffer.AsSpan(0, used), batch);
+                if (Volatile.Read(ref _fault) is { } fault)
+                {
+                    batch.FailUnlessCommitting(Faulted(fault));
+                }
+                else
+                {
+                    long durableCount = _log.Size;
+                    batch.Committing = true;
+                    flushing = Task.Run(() => Commit(batch, durableCount), CancellationToken.None);
+                    current ^= 1;
+                }
             }
 
             long sinceCheckpoint = _log.Size - _checkpointedSize;
-            if (Volatile.Read(ref _fault) is null
-                && (sinceCheckpoint >= _options.CheckpointEveryRecords || (checkpointRequested && sinceCheckpoint > 0)))
+            if (sinceCheckpoint >= _options.CheckpointEveryRecords || (checkpointRequested && sinceCheckpoint > 0))
             {
-                await CheckpointAsync().ConfigureAwait(false);
+                await flushing.ConfigureAwait(false);
+                if (Volatile.Read(ref _fault) is null)
+                {
+                    await CheckpointAsync().ConfigureAwait(false);
+                }
             }
         }
 
+        await flushing.ConfigureAwait(false);
         if (Volatile.Read(ref _fault) is null && _log.Size != _checkpointedSize)
         {
             await CheckpointAsync().ConfigureAwait(false);
         }
     }
 
-    private void Commit(ReadOnlySpan<byte> frames, List<PendingAppend> batch)
+    private void Commit(Batch batch, long durableCount)
     {
+        List<PendingAppend> appends = batch.Appends;
         try
         {
-            _storage.Write(frames, _fileLength);
+            _storage.Write(batch.Frames, _fileLength);
             _storage.Flush();
         }
 #pragma warning disable CA1031 // Whatever the file layer throws, the batch is not durable.
@@ -117,7 +136,7 @@ public sealed partial class FileEvidenceJournal
         {
             // Never retry a failed flush: the kernel may have dropped the dirty pages and reported the error once.
             Fault(ex);
-            foreach (PendingAppend item in batch)
+            foreach (PendingAppend item in appends)
             {
                 item.TrySetException(Faulted(ex));
             }
@@ -125,14 +144,14 @@ public sealed partial class FileEvidenceJournal
             return;
         }
 
-        _fileLength += frames.Length;
-        Volatile.Write(ref _durableCount, _log.Size);
+        _fileLength += batch.Frames.Length;
+        Volatile.Write(ref _durableCount, durableCount);
         if (JournalMetrics.BatchSize.Enabled)
         {
-            JournalMetrics.BatchSize.Record(batch.Count);
+            JournalMetrics.BatchSize.Record(appends.Count);
         }
 
-        foreach (PendingAppend item in batch)
+        foreach (PendingAppend item in appends)
         {
             item.TrySetResult(new EvidenceReceipt(item.Sequence, EvidenceHashing.ToHex(item.LeafHash), item.Sequence + 1));
         }
@@ -177,4 +196,51 @@ public sealed partial class FileEvidenceJournal
     }
 
     private static string CheckpointPath(string journalPath) => journalPath + ".checkpoint";
+
+    /// <summary>One stage's batch: its appends and their frames, ready to write. Reused, one per stage.</summary>
+    private sealed class Batch
+    {
+        private byte[] _buffer = new byte[64 * 1024];
+
+        public List<PendingAppend> Appends { get; } = new(64);
+
+        public int Used { get; private set; }
+
+        /// <summary>Gets or sets a value indicating whether <see cref="Commit"/> owns the batch's appends.</summary>
+        public bool Committing { get; set; }
+
+        public ReadOnlySpan<byte> Frames => _buffer.AsSpan(0, Used);
+
+        public void Reset()
+        {
+            Appends.Clear();
+            Used = 0;
+            Committing = false;
+        }
+
+        public Span<byte> Reserve(int length)
+        {
+            if (Used + length > _buffer.Length)
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Used + length));
+            }
+
+            return _buffer.AsSpan(Used, length);
+        }
+
+        public void Advance(int length) => Used += length;
+
+        public void FailUnlessCommitting(Exception exception)
+        {
+            if (Committing)
+            {
+                return;
+            }
+
+            foreach (PendingAppend item in Appends)
+            {
+                item.TrySetException(exception);
+            }
+        }
+    }
 }

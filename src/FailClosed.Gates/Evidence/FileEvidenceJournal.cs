@@ -40,6 +40,9 @@ public sealed partial class FileEvidenceJournal : IEvidenceSink, IAsyncDisposabl
     /// <summary>Gets the number of durable records.</summary>
     public long Count => Volatile.Read(ref _durableCount);
 
+    /// <summary>Gets the number of records the writer has encoded and chained, durable or not (for tests; racy).</summary>
+    internal long PreparedCount => _log.Size;
+
     /// <summary>Gets whether a write, flush, checkpoint or anchor error has faulted the journal.</summary>
     public bool IsFaulted => Volatile.Read(ref _fault) is not null;
 

@@ -113,6 +113,91 @@ public sealed class FileEvidenceJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_NextBatchPreparedDuringAFlush_IsWrittenOnlyAfterIt_AndCountFollowsTheFile()
+    {
+        FaultyJournalStorage? storage = null;
+        using var hold = new ManualResetEventSlim();
+        await using FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(
+            JournalPath,
+            wrap: inner => storage = new FaultyJournalStorage(inner) { HoldWrite = hold }));
+
+        ValueTask<EvidenceReceipt> first = journal.AppendAsync(EvidenceSamples.Record(0));
+        Assert.True(storage!.WriteWaiting.Wait(TimeSpan.FromSeconds(10)));
+        var rest = Enumerable.Range(1, 63).Select(i => journal.AppendAsync(EvidenceSamples.Record(i)).AsTask()).ToList();
+        try
+        {
+            await WhenPrepared(journal, 64);
+
+            // The second batch is encoded, hashed and chained, but not written while the first is not durable.
+            Assert.Equal(1, storage.Writes);
+            Assert.Equal(0, journal.Count);
+            Assert.All(rest, static append => Assert.False(append.IsCompleted));
+        }
+        finally
+        {
+            hold.Set();
+        }
+
+        await first;
+        EvidenceReceipt[] receipts = await Task.WhenAll(rest);
+
+        Assert.Equal(2, storage.Writes);
+        Assert.Equal(64, journal.Count);
+        Assert.Equal(Enumerable.Range(1, 63).Select(static i => (long)i), receipts.Select(static r => r.Sequence).Order());
+        await journal.DisposeAsync();
+        Assert.True(EvidenceVerifier.Verify(JournalPath, [JournalTesting.Key]).IsValid);
+    }
+
+    [Fact]
+    public async Task AppendAsync_FlushFailsWhileTheNextBatchIsPrepared_ThatBatchFailsUnwritten()
+    {
+        FaultyJournalStorage? storage = null;
+        using var hold = new ManualResetEventSlim();
+        FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(
+            JournalPath,
+            wrap: inner => storage = new FaultyJournalStorage(inner) { HoldWrite = hold }));
+
+        ValueTask<EvidenceReceipt> first = journal.AppendAsync(EvidenceSamples.Record(0));
+        Assert.True(storage!.WriteWaiting.Wait(TimeSpan.FromSeconds(10)));
+        var prepared = Enumerable.Range(1, 31).Select(i => journal.AppendAsync(EvidenceSamples.Record(i)).AsTask()).ToList();
+        try
+        {
+            await WhenPrepared(journal, 32);
+            storage.FailFlushes = true;
+        }
+        finally
+        {
+            hold.Set();
+        }
+
+
+        var failed = await Assert.ThrowsAsync<EvidenceUnavailableException>(async () => await first);
+        foreach (Task<EvidenceReceipt> append in prepared)
+        {
+            var unwritten = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => append);
+            Assert.Equal(GateCodes.EvidenceUnavailable, unwritten.Code);
+        }
+
+        Assert.IsType<IOException>(failed.InnerException);
+        Assert.Equal(1, storage.Writes); // never retried, and the prepared batch never reached the file
+        Assert.Equal(1, storage.Flushes);
+        Assert.Equal(0, journal.Count);
+        Assert.True(journal.IsFaulted);
+        await journal.DisposeAsync();
+    }
+
+    /// <summary>Waits until the writer has encoded and chained <paramref name="records"/> records, written or not.</summary>
+    private static async Task WhenPrepared(FileEvidenceJournal journal, long records)
+    {
+        long deadline = TimeProvider.System.GetTimestamp() + TimeProvider.System.TimestampFrequency * 10;
+        while (journal.PreparedCount < records)
+        {
+            Assert.True(TimeProvider.System.GetTimestamp() < deadline, $"The writer prepared {journal.PreparedCount} records, not {records}.");
+            await Task.Yield();
+        }
+    }
+
+    [Fact]
     public async Task Open_SecondInstance_ThrowsEvidenceUnavailableNamingTheLock()
     {
         await using FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(JournalPath));
