@@ -19,7 +19,7 @@ namespace FailClosed.Gates;
 /// Gates are built once and evaluated many times, concurrently: implementations must be thread-safe.
 /// </para>
 /// </remarks>
-public abstract class Gate<TContext>
+public abstract partial class Gate<TContext>
 {
     /// <summary>Initializes a new instance of the <see cref="Gate{TContext}"/> class.</summary>
     /// <param name="name">The name that decisions and evidence records use to say which gate decided. The rule for every
@@ -74,7 +74,20 @@ public abstract class Gate<TContext>
             return new ValueTask<GateDecision>(Complete(pending.Result, cancellationToken));
         }
 
-        return AwaitPendingAsync(pending, cancellationToken);
+        if (pending.IsCompleted)
+        {
+            // Faulted or canceled already: answer synchronously, as the gate did.
+            try
+            {
+                return new ValueTask<GateDecision>(Complete(pending.GetAwaiter().GetResult(), cancellationToken));
+            }
+            catch (Exception exception)
+            {
+                return new ValueTask<GateDecision>(FromException(exception, cancellationToken));
+            }
+        }
+
+        return PendingEvaluation.Start(this, pending, cancellationToken);
     }
 
     /// <summary>
@@ -88,21 +101,6 @@ public abstract class Gate<TContext>
     /// <summary>Returns the gate's name.</summary>
     /// <returns>The name.</returns>
     public override string ToString() => Name;
-
-    private async ValueTask<GateDecision> AwaitPendingAsync(ValueTask<GateDecision> pending, CancellationToken cancellationToken)
-    {
-        try
-        {
-            GateDecision decision = cancellationToken.CanBeCanceled
-                ? await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false) // prompt even if the gate ignores the token
-                : await pending.ConfigureAwait(false);
-            return Complete(decision, cancellationToken);
-        }
-        catch (Exception exception)
-        {
-            return FromException(exception, cancellationToken);
-        }
-    }
 
     /// <summary>
     /// Runs <see cref="EvaluateCoreAsync"/> directly, for an internal wrapper that supplies the guarantees of
