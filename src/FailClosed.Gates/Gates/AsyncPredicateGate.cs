@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FailClosed.Gates;
 
 /// <summary>Allows when an asynchronous predicate returns <see langword="true"/>, denies when it returns <see langword="false"/>.</summary>
@@ -23,9 +25,61 @@ internal sealed class AsyncPredicateGate<TContext> : Gate<TContext>
             return new ValueTask<GateDecision>(pending.Result ? _allow : _deny);
         }
 
-        return AwaitAsync(pending);
+        if (pending.IsCompleted)
+        {
+            // Faulted or canceled already: throw here, synchronously, and EvaluateAsync turns it into a block.
+            return new ValueTask<GateDecision>(pending.GetAwaiter().GetResult() ? _allow : _deny);
+        }
+
+        return PendingAnswer.Start(this, pending);
     }
 
-    private async ValueTask<GateDecision> AwaitAsync(ValueTask<bool> pending) =>
-        await pending.ConfigureAwait(false) ? _allow : _deny;
+    /// <summary>Waits for the predicate's pending answer and turns it into this gate's allow or deny (or its exception).</summary>
+    private sealed class PendingAnswer : PooledDecisionSource<PendingAnswer>
+    {
+        private readonly Action _onAnswered;
+        private AsyncPredicateGate<TContext>? _gate;
+        private ConfiguredValueTaskAwaitable<bool>.ConfiguredValueTaskAwaiter _answer;
+
+        public PendingAnswer() => _onAnswered = OnAnswered;
+
+        public static ValueTask<GateDecision> Start(AsyncPredicateGate<TContext> gate, ValueTask<bool> pending)
+        {
+            // Holders: the consumer and the answer's continuation.
+            PendingAnswer answer = Rent(holders: 2);
+            answer._gate = gate;
+            answer._answer = pending.ConfigureAwait(false).GetAwaiter();
+            ValueTask<GateDecision> completion = answer.Completion;
+            answer._answer.UnsafeOnCompleted(answer._onAnswered);
+            return completion;
+        }
+
+        protected override void Clear()
+        {
+            _gate = null;
+            _answer = default;
+        }
+
+        private void OnAnswered()
+        {
+            AsyncPredicateGate<TContext> gate = _gate!;
+            bool allowed;
+            try
+            {
+                allowed = _answer.GetResult();
+            }
+            catch (Exception exception)
+            {
+                // The gate's EvaluateAsync turns it into a fault or a cancellation naming the gate, as for any gate.
+                _answer = default;
+                SetException(exception);
+                Release();
+                return;
+            }
+
+            _answer = default;
+            SetResult(allowed ? gate._allow : gate._deny);
+            Release();
+        }
+    }
 }
