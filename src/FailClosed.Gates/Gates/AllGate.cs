@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FailClosed.Gates;
 
 /// <summary>
@@ -81,7 +83,7 @@ internal sealed class AllGate<TContext> : Gate<TContext>
                     ValueTask<GateDecision> pending = gates[i].EvaluateAsync(context, cancellationToken);
                     if (!pending.IsCompletedSuccessfully)
                     {
-                        return ContinueAsync(pending, i, firstIndeterminate, hasIndeterminate, context, cancellationToken);
+                        return Continuation.Start(this, pending, i, firstIndeterminate, hasIndeterminate, context, cancellationToken);
                     }
 
                     GateDecision decision = pending.Result;
@@ -115,32 +117,133 @@ internal sealed class AllGate<TContext> : Gate<TContext>
         }
     }
 
-    private async ValueTask<GateDecision> ContinueAsync(
-        ValueTask<GateDecision> pending,
-        int index,
-        GateDecision firstIndeterminate,
-        bool hasIndeterminate,
-        TContext context,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Goes on with the children once one is pending: waits for its answer, then asks the rest in order as
+    /// <see cref="EvaluateCoreAsync"/> does, waiting again for each that is pending.
+    /// </summary>
+    /// <remarks>
+    /// What an <c>async</c> method would do, without a new state machine per evaluation: the children after the pending
+    /// one run in the execution context captured when the evaluation started waiting, as the rest of an <c>async</c>
+    /// method would.
+    /// </remarks>
+    private sealed class Continuation : PooledDecisionSource<Continuation>
     {
-        Gate<TContext>[] gates = _gates;
-        for (int i = index; i < gates.Length; i++)
-        {
-            GateDecision decision = i == index
-                ? await pending.ConfigureAwait(false)
-                : await gates[i].EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
-            if (decision.Verdict == Verdict.Deny)
-            {
-                return decision;
-            }
+        private static readonly ContextCallback ResumeCallback = static state => ((Continuation)state!).Resume();
 
-            if (!decision.IsAllowed && !hasIndeterminate)
+        private readonly Action _onAnswered;
+        private AllGate<TContext>? _gate;
+        private TContext _context = default!;
+        private CancellationToken _cancellationToken;
+        private ExecutionContext? _executionContext;
+        private ConfiguredValueTaskAwaitable<GateDecision>.ConfiguredValueTaskAwaiter _answer;
+        private int _index;
+        private GateDecision _firstIndeterminate;
+        private bool _hasIndeterminate;
+
+        public Continuation() => _onAnswered = OnAnswered;
+
+        public static ValueTask<GateDecision> Start(
+            AllGate<TContext> gate,
+            ValueTask<GateDecision> pending,
+            int index,
+            GateDecision firstIndeterminate,
+            bool hasIndeterminate,
+            TContext context,
+            CancellationToken cancellationToken)
+        {
+            // Holders: the consumer and the chain of answers that completes it.
+            Continuation continuation = Rent(holders: 2);
+            continuation._gate = gate;
+            continuation._context = context;
+            continuation._cancellationToken = cancellationToken;
+            continuation._executionContext = ExecutionContext.Capture();
+            continuation._index = index;
+            continuation._firstIndeterminate = firstIndeterminate;
+            continuation._hasIndeterminate = hasIndeterminate;
+            ValueTask<GateDecision> completion = continuation.Completion;
+            continuation.Await(pending);
+            return completion;
+        }
+
+        protected override void Clear()
+        {
+            _gate = null;
+            _context = default!;
+            _cancellationToken = default;
+            _executionContext = null;
+            _answer = default;
+            _firstIndeterminate = default;
+        }
+
+        private void Await(ValueTask<GateDecision> pending)
+        {
+            // Nothing may touch this source after this call: the answer can resume it on another thread at once.
+            _answer = pending.ConfigureAwait(false).GetAwaiter();
+            _answer.UnsafeOnCompleted(_onAnswered);
+        }
+
+        private void OnAnswered()
+        {
+            if (_executionContext is { } executionContext)
             {
-                firstIndeterminate = decision;
-                hasIndeterminate = true;
+                ExecutionContext.Run(executionContext, ResumeCallback, this);
+            }
+            else
+            {
+                Resume();
             }
         }
 
-        return hasIndeterminate ? firstIndeterminate : _allow;
+        private void Resume()
+        {
+            AllGate<TContext> gate = _gate!;
+            GateDecision result;
+            try
+            {
+                GateDecision decision = _answer.GetResult();
+                _answer = default;
+                Gate<TContext>[] gates = gate._gates;
+                while (true)
+                {
+                    if (decision.Verdict == Verdict.Deny)
+                    {
+                        result = decision;
+                        break;
+                    }
+
+                    if (!decision.IsAllowed && !_hasIndeterminate)
+                    {
+                        _firstIndeterminate = decision;
+                        _hasIndeterminate = true;
+                    }
+
+                    if (++_index == gates.Length)
+                    {
+                        result = _hasIndeterminate ? _firstIndeterminate : gate._allow;
+                        break;
+                    }
+
+                    ValueTask<GateDecision> pending = gates[_index].EvaluateAsync(_context, _cancellationToken);
+                    if (!pending.IsCompletedSuccessfully)
+                    {
+                        Await(pending);
+                        return;
+                    }
+
+                    decision = pending.Result;
+                }
+            }
+            catch (Exception exception)
+            {
+                // EvaluateAsync never throws; should anything here, this gate's EvaluateAsync reports it as its fault.
+                _answer = default;
+                SetException(exception);
+                Release();
+                return;
+            }
+
+            SetResult(result);
+            Release();
+        }
     }
 }
