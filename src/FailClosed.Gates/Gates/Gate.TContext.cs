@@ -51,7 +51,8 @@ public abstract partial class Gate<TContext>
     /// <param name="cancellationToken">Cancels the evaluation; a canceled evaluation is
     /// <see cref="Verdict.Indeterminate"/> with code <see cref="GateCodes.Canceled"/>, returned promptly even when
     /// the gate ignores the token.</param>
-    /// <returns>The decision. Completes synchronously when the gate does.</returns>
+    /// <returns>The decision. Completes synchronously when the gate does. Await it once, as any <see cref="ValueTask{TResult}"/>:
+    /// a pending evaluation's result is read from a pooled object.</returns>
     public ValueTask<GateDecision> EvaluateAsync(TContext context, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)
