@@ -47,7 +47,17 @@ public abstract partial class Gate<TContext>
                 evaluation._registration = cancellationToken.UnsafeRegister(OnCanceledCallback, evaluation);
             }
 
-            evaluation._answer.UnsafeOnCompleted(evaluation._onAnswered);
+            try
+            {
+                evaluation._answer.UnsafeOnCompleted(evaluation._onAnswered);
+            }
+            catch (Exception exception)
+            {
+                // A gate's own IValueTaskSource that cannot take a continuation will never answer: its fault.
+                evaluation._answer = default;
+                evaluation.Settle(gate.FromException(exception, cancellationToken));
+            }
+
             return completion;
         }
 
@@ -74,6 +84,12 @@ public abstract partial class Gate<TContext>
             }
 
             _answer = default;
+            Settle(decision);
+        }
+
+        /// <summary>Completes the source with the gate's answer unless the token already has; lets go as the answer's holder.</summary>
+        private void Settle(GateDecision decision)
+        {
             if (Interlocked.CompareExchange(ref _state, StateAnswered, StateWaiting) == StateWaiting)
             {
                 // The callback can no longer complete the source. Unregistered before it ran, it never runs: let go in

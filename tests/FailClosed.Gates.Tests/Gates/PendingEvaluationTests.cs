@@ -1,3 +1,4 @@
+using System.Threading.Tasks.Sources;
 using FailClosed.Gates.Tests.TestUtilities;
 
 namespace FailClosed.Gates.Tests.Gates;
@@ -39,6 +40,23 @@ public sealed class PendingEvaluationTests
         Assert.True(secondPendingAfterLateAllow, "A late answer to a canceled evaluation must not complete another one.");
         Assert.Equal(Verdict.Deny, denied.Verdict);
         Assert.Equal("ignores-token", denied.Gate);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EvaluateAsync_PendingAnswerRefusesContinuation_IsFaultNamingGate(bool cancelable)
+    {
+        var gate = new RefusingGate("refuses");
+        using var cts = new CancellationTokenSource();
+
+        ValueTask<GateDecision> evaluation = gate.EvaluateAsync(0, cancelable ? cts.Token : CancellationToken.None);
+
+        Assert.True(evaluation.IsCompleted);
+        GateDecision decision = NoContext.Run(() => evaluation.Result);
+        Assert.Equal(GateCodes.Fault, decision.Code);
+        Assert.Equal("refuses", decision.Gate);
+        Assert.IsType<InvalidOperationException>(decision.Exception);
     }
 
     [Fact]
@@ -180,5 +198,18 @@ public sealed class PendingEvaluationTests
                     $"Evaluation {context} answered {decision.Verdict} by '{decision.Gate}', expected '{expected}'.");
             }
         }
+    }
+
+    /// <summary>A gate whose pending answer is an <see cref="IValueTaskSource{TResult}"/> that takes no continuation.</summary>
+    private sealed class RefusingGate(string name) : Gate<int>(name), IValueTaskSource<GateDecision>
+    {
+        public GateDecision GetResult(short token) => throw new InvalidOperationException("Never completes.");
+
+        public ValueTaskSourceStatus GetStatus(short token) => ValueTaskSourceStatus.Pending;
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            throw new InvalidOperationException("Takes no continuation.");
+
+        protected override ValueTask<GateDecision> EvaluateCoreAsync(int context, CancellationToken cancellationToken) => new(this, 0);
     }
 }
