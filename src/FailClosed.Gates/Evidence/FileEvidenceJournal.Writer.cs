@@ -7,6 +7,11 @@ public sealed partial class FileEvidenceJournal
 {
     private const int MaxBatchBytes = 4 * 1024 * 1024;
 
+    private static readonly Task<bool> s_itemsQueued = Task.FromResult(true);
+    private static readonly Task<bool> s_closed = Task.FromResult(false);
+
+    private Task<bool>? _itemsWaiter;
+
     // Two stages: while one batch is written and flushed (on a pool thread; the flush blocks), the writer encodes,
     // hashes and chains the next into the other buffer. A batch is written only after the one before it is durable,
     // and not at all once a flush has failed: its appends fail unwritten. The in-memory log runs ahead of the file by
@@ -46,7 +51,7 @@ public sealed partial class FileEvidenceJournal
         Task flushing = Task.CompletedTask;
         int current = 0;
         PendingAppend? carry = null;
-        while (carry is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (carry is not null || await ItemsAvailable(reader).ConfigureAwait(false))
         {
             Batch batch = batches[current];
             batch.Reset();
@@ -57,6 +62,24 @@ public sealed partial class FileEvidenceJournal
                 carry = null;
                 if (item is null && !reader.TryRead(out item))
                 {
+                    if (batch.Appends.Count == 0 || flushing.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    // The batch before is still flushing: keep taking (and hashing) appends as they come until it is
+                    // durable, so this batch is as large as group commit without a second stage would make it.
+                    Task<bool> more = ItemsAvailable(reader);
+                    if (!more.IsCompleted)
+                    {
+                        await Task.WhenAny(flushing, more).ConfigureAwait(false);
+                    }
+
+                    if (more.IsCompleted && more.Result)
+                    {
+                        continue;
+                    }
+
                     break;
                 }
 
@@ -120,6 +143,22 @@ public sealed partial class FileEvidenceJournal
         {
             await CheckpointAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Returns a task that completes with <see langword="true"/> when appends are queued (<see langword="false"/> once
+    /// the journal is closed), reusing the one still waiting, since the channel takes one waiting reader at a time.
+    /// </summary>
+    private Task<bool> ItemsAvailable(ChannelReader<PendingAppend> reader)
+    {
+        if (_itemsWaiter is { IsCompleted: false } waiting)
+        {
+            return waiting;
+        }
+
+        ValueTask<bool> wait = reader.WaitToReadAsync();
+        _itemsWaiter = wait.IsCompletedSuccessfully ? (wait.Result ? s_itemsQueued : s_closed) : wait.AsTask();
+        return _itemsWaiter;
     }
 
     private void Commit(Batch batch, long durableCount)
