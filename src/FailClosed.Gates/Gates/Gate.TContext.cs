@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FailClosed.Gates;
 
 /// <summary>
@@ -55,9 +57,11 @@ public abstract partial class Gate<TContext>
     /// a pending evaluation's result is read from a pooled object.</returns>
     public ValueTask<GateDecision> EvaluateAsync(TContext context, CancellationToken cancellationToken = default)
     {
+        // The hot path (a synchronous, set answer, no cancellation) stays small; every other case is its own method,
+        // so its locals do not widen this frame.
         if (cancellationToken.IsCancellationRequested)
         {
-            return new ValueTask<GateDecision>(Canceled(exception: null));
+            return CanceledBeforeStart();
         }
 
         ValueTask<GateDecision> pending;
@@ -67,14 +71,37 @@ public abstract partial class Gate<TContext>
         }
         catch (Exception exception)
         {
-            return new ValueTask<GateDecision>(FromException(exception, cancellationToken));
+            return Threw(exception, cancellationToken);
         }
 
         if (pending.IsCompletedSuccessfully)
         {
-            return new ValueTask<GateDecision>(Complete(pending.Result, cancellationToken));
+            GateDecision decision = pending.Result;
+            if (decision.IsSet && !cancellationToken.IsCancellationRequested)
+            {
+                return new ValueTask<GateDecision>(decision);
+            }
+
+            return Completed(decision, cancellationToken);
         }
 
+        return NotCompletedSuccessfully(pending, cancellationToken);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<GateDecision> CanceledBeforeStart() => new(Canceled(exception: null));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<GateDecision> Threw(Exception exception, CancellationToken cancellationToken) =>
+        new(FromException(exception, cancellationToken));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<GateDecision> Completed(GateDecision decision, CancellationToken cancellationToken) =>
+        new(Complete(decision, cancellationToken));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<GateDecision> NotCompletedSuccessfully(ValueTask<GateDecision> pending, CancellationToken cancellationToken)
+    {
         if (pending.IsCompleted)
         {
             // Faulted or canceled already: answer synchronously, as the gate did.
