@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace FailClosed.Gates;
 
 /// <summary>
@@ -117,30 +115,12 @@ internal sealed class AllGate<TContext> : Gate<TContext>
         }
     }
 
-    /// <summary>
-    /// Goes on with the children once one is pending: waits for its answer, then asks the rest in order as
-    /// <see cref="EvaluateCoreAsync"/> does, waiting again for each that is pending.
-    /// </summary>
-    /// <remarks>
-    /// What an <c>async</c> method would do, without a new state machine per evaluation: the children after the pending
-    /// one run in the execution context captured when the evaluation started waiting, as the rest of an <c>async</c>
-    /// method would.
-    /// </remarks>
-    private sealed class Continuation : PooledDecisionSource<Continuation>
+    /// <summary>Goes on with the children once one is pending, keeping the first indeterminate answer until a deny.</summary>
+    private sealed class Continuation : CompositeContinuation<Continuation, TContext>
     {
-        private static readonly ContextCallback ResumeCallback = static state => ((Continuation)state!).Resume();
-
-        private readonly Action _onAnswered;
-        private AllGate<TContext>? _gate;
-        private TContext _context = default!;
-        private CancellationToken _cancellationToken;
-        private ExecutionContext? _executionContext;
-        private ConfiguredValueTaskAwaitable<GateDecision>.ConfiguredValueTaskAwaiter _answer;
-        private int _index;
+        private GateDecision _allow;
         private GateDecision _firstIndeterminate;
         private bool _hasIndeterminate;
-
-        public Continuation() => _onAnswered = OnAnswered;
 
         public static ValueTask<GateDecision> Start(
             AllGate<TContext> gate,
@@ -151,99 +131,38 @@ internal sealed class AllGate<TContext> : Gate<TContext>
             TContext context,
             CancellationToken cancellationToken)
         {
-            // Holders: the consumer and the chain of answers that completes it.
-            Continuation continuation = Rent(holders: 2);
-            continuation._gate = gate;
-            continuation._context = context;
-            continuation._cancellationToken = cancellationToken;
-            continuation._executionContext = ExecutionContext.Capture();
-            continuation._index = index;
+            Continuation continuation = Rent(gate._gates, index, context, cancellationToken);
+            continuation._allow = gate._allow;
             continuation._firstIndeterminate = firstIndeterminate;
             continuation._hasIndeterminate = hasIndeterminate;
-            ValueTask<GateDecision> completion = continuation.Completion;
-            continuation.Await(pending);
-            return completion;
+            return continuation.Begin(pending);
         }
 
-        protected override void Clear()
+        protected override bool Decides(GateDecision decision, out GateDecision result)
         {
-            _gate = null;
-            _context = default!;
-            _cancellationToken = default;
-            _executionContext = null;
-            _answer = default;
+            result = decision;
+            if (decision.Verdict == Verdict.Deny)
+            {
+                return true;
+            }
+
+            if (!decision.IsAllowed && !_hasIndeterminate)
+            {
+                // Anything that neither allows nor definitely denies (an undefined verdict too) is indeterminate.
+                _firstIndeterminate = decision;
+                _hasIndeterminate = true;
+            }
+
+            return false;
+        }
+
+        protected override GateDecision Exhausted() => _hasIndeterminate ? _firstIndeterminate : _allow;
+
+        protected override void ClearState()
+        {
+            _allow = default;
             _firstIndeterminate = default;
-        }
-
-        private void Await(ValueTask<GateDecision> pending)
-        {
-            // Nothing may touch this source after this call: the answer can resume it on another thread at once.
-            _answer = pending.ConfigureAwait(false).GetAwaiter();
-            _answer.UnsafeOnCompleted(_onAnswered);
-        }
-
-        private void OnAnswered()
-        {
-            if (_executionContext is { } executionContext)
-            {
-                ExecutionContext.Run(executionContext, ResumeCallback, this);
-            }
-            else
-            {
-                Resume();
-            }
-        }
-
-        private void Resume()
-        {
-            AllGate<TContext> gate = _gate!;
-            GateDecision result;
-            try
-            {
-                GateDecision decision = _answer.GetResult();
-                _answer = default;
-                Gate<TContext>[] gates = gate._gates;
-                while (true)
-                {
-                    if (decision.Verdict == Verdict.Deny)
-                    {
-                        result = decision;
-                        break;
-                    }
-
-                    if (!decision.IsAllowed && !_hasIndeterminate)
-                    {
-                        _firstIndeterminate = decision;
-                        _hasIndeterminate = true;
-                    }
-
-                    if (++_index == gates.Length)
-                    {
-                        result = _hasIndeterminate ? _firstIndeterminate : gate._allow;
-                        break;
-                    }
-
-                    ValueTask<GateDecision> pending = gates[_index].EvaluateAsync(_context, _cancellationToken);
-                    if (!pending.IsCompletedSuccessfully)
-                    {
-                        Await(pending);
-                        return;
-                    }
-
-                    decision = pending.Result;
-                }
-            }
-            catch (Exception exception)
-            {
-                // EvaluateAsync never throws; should anything here, this gate's EvaluateAsync reports it as its fault.
-                _answer = default;
-                SetException(exception);
-                Release();
-                return;
-            }
-
-            SetResult(result);
-            Release();
+            _hasIndeterminate = false;
         }
     }
 }

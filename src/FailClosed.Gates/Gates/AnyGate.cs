@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace FailClosed.Gates;
@@ -109,29 +108,10 @@ internal sealed class AnyGate<TContext> : Gate<TContext>
         }
     }
 
-    /// <summary>
-    /// Goes on with the children once one is pending: waits for its answer, then asks the rest in order as
-    /// <see cref="EvaluateCoreAsync"/> does, waiting again for each that is pending.
-    /// </summary>
-    /// <remarks>
-    /// What an <c>async</c> method would do, without a new state machine per evaluation: the children after the pending
-    /// one run in the execution context captured when the evaluation started waiting, as the rest of an <c>async</c>
-    /// method would.
-    /// </remarks>
-    private sealed class Continuation : PooledDecisionSource<Continuation>
+    /// <summary>Goes on with the children once one is pending, keeping the first blocks until an allow.</summary>
+    private sealed class Continuation : CompositeContinuation<Continuation, TContext>
     {
-        private static readonly ContextCallback ResumeCallback = static state => ((Continuation)state!).Resume();
-
-        private readonly Action _onAnswered;
-        private AnyGate<TContext>? _gate;
-        private TContext _context = default!;
-        private CancellationToken _cancellationToken;
-        private ExecutionContext? _executionContext;
-        private ConfiguredValueTaskAwaitable<GateDecision>.ConfiguredValueTaskAwaiter _answer;
-        private int _index;
         private Blocks _blocks;
-
-        public Continuation() => _onAnswered = OnAnswered;
 
         public static ValueTask<GateDecision> Start(
             AnyGate<TContext> gate,
@@ -141,93 +121,26 @@ internal sealed class AnyGate<TContext> : Gate<TContext>
             TContext context,
             CancellationToken cancellationToken)
         {
-            // Holders: the consumer and the chain of answers that completes it.
-            Continuation continuation = Rent(holders: 2);
-            continuation._gate = gate;
-            continuation._context = context;
-            continuation._cancellationToken = cancellationToken;
-            continuation._executionContext = ExecutionContext.Capture();
-            continuation._index = index;
+            Continuation continuation = Rent(gate._gates, index, context, cancellationToken);
             continuation._blocks = blocks;
-            ValueTask<GateDecision> completion = continuation.Completion;
-            continuation.Await(pending);
-            return completion;
+            return continuation.Begin(pending);
         }
 
-        protected override void Clear()
+        protected override bool Decides(GateDecision decision, out GateDecision result)
         {
-            _gate = null;
-            _context = default!;
-            _cancellationToken = default;
-            _executionContext = null;
-            _answer = default;
-            _blocks = default;
-        }
-
-        private void Await(ValueTask<GateDecision> pending)
-        {
-            // Nothing may touch this source after this call: the answer can resume it on another thread at once.
-            _answer = pending.ConfigureAwait(false).GetAwaiter();
-            _answer.UnsafeOnCompleted(_onAnswered);
-        }
-
-        private void OnAnswered()
-        {
-            if (_executionContext is { } executionContext)
+            result = decision;
+            if (decision.IsAllowed)
             {
-                ExecutionContext.Run(executionContext, ResumeCallback, this);
-            }
-            else
-            {
-                Resume();
-            }
-        }
-
-        private void Resume()
-        {
-            GateDecision result;
-            try
-            {
-                GateDecision decision = _answer.GetResult();
-                _answer = default;
-                Gate<TContext>[] gates = _gate!._gates;
-                while (true)
-                {
-                    if (decision.IsAllowed)
-                    {
-                        result = decision;
-                        break;
-                    }
-
-                    _blocks.Add(decision);
-                    if (++_index == gates.Length)
-                    {
-                        result = _blocks.Result;
-                        break;
-                    }
-
-                    ValueTask<GateDecision> pending = gates[_index].EvaluateAsync(_context, _cancellationToken);
-                    if (!pending.IsCompletedSuccessfully)
-                    {
-                        Await(pending);
-                        return;
-                    }
-
-                    decision = pending.Result;
-                }
-            }
-            catch (Exception exception)
-            {
-                // EvaluateAsync never throws; should anything here, this gate's EvaluateAsync reports it as its fault.
-                _answer = default;
-                SetException(exception);
-                Release();
-                return;
+                return true;
             }
 
-            SetResult(result);
-            Release();
+            _blocks.Add(decision);
+            return false;
         }
+
+        protected override GateDecision Exhausted() => _blocks.Result;
+
+        protected override void ClearState() => _blocks = default;
     }
 
     /// <summary>Remembers the first indeterminate and the first deny seen so far.</summary>
