@@ -90,14 +90,9 @@ public sealed class FileEvidenceJournalTests : IDisposable
     [Fact]
     public async Task AppendAsync_WhileAWriteIsInFlight_LaterAppendsShareAtMostTwoFlushes()
     {
-        FaultyJournalStorage? storage = null;
         using var hold = new ManualResetEventSlim();
-        await using FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(
-            JournalPath,
-            wrap: inner => storage = new FaultyJournalStorage(inner) { HoldWrite = hold }));
-
-        ValueTask<EvidenceReceipt> first = journal.AppendAsync(EvidenceSamples.Record(0));
-        Assert.True(storage!.WriteWaiting.Wait(TimeSpan.FromSeconds(10)));
+        (FileEvidenceJournal journal, FaultyJournalStorage storage, ValueTask<EvidenceReceipt> first) = OpenWithFirstWriteHeld(hold);
+        await using FileEvidenceJournal disposeJournal = journal;
         var rest = new List<Task<EvidenceReceipt>>();
         for (int i = 1; i < 64; i++)
         {
@@ -116,14 +111,9 @@ public sealed class FileEvidenceJournalTests : IDisposable
     [Fact]
     public async Task AppendAsync_NextBatchPreparedDuringAFlush_IsWrittenOnlyAfterIt_AndCountFollowsTheFile()
     {
-        FaultyJournalStorage? storage = null;
         using var hold = new ManualResetEventSlim();
-        await using FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(
-            JournalPath,
-            wrap: inner => storage = new FaultyJournalStorage(inner) { HoldWrite = hold }));
-
-        ValueTask<EvidenceReceipt> first = journal.AppendAsync(EvidenceSamples.Record(0));
-        Assert.True(storage!.WriteWaiting.Wait(TimeSpan.FromSeconds(10)));
+        (FileEvidenceJournal journal, FaultyJournalStorage storage, ValueTask<EvidenceReceipt> first) = OpenWithFirstWriteHeld(hold);
+        await using FileEvidenceJournal disposeJournal = journal;
         var rest = Enumerable.Range(1, 63).Select(i => journal.AppendAsync(EvidenceSamples.Record(i)).AsTask()).ToList();
         try
         {
@@ -153,14 +143,8 @@ public sealed class FileEvidenceJournalTests : IDisposable
     [Fact]
     public async Task AppendAsync_FlushFailsWhileTheNextBatchIsPrepared_ThatBatchFailsUnwritten()
     {
-        FaultyJournalStorage? storage = null;
         using var hold = new ManualResetEventSlim();
-        FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(
-            JournalPath,
-            wrap: inner => storage = new FaultyJournalStorage(inner) { HoldWrite = hold }));
-
-        ValueTask<EvidenceReceipt> first = journal.AppendAsync(EvidenceSamples.Record(0));
-        Assert.True(storage!.WriteWaiting.Wait(TimeSpan.FromSeconds(10)));
+        (FileEvidenceJournal journal, FaultyJournalStorage storage, ValueTask<EvidenceReceipt> first) = OpenWithFirstWriteHeld(hold);
         var prepared = Enumerable.Range(1, 31).Select(i => journal.AppendAsync(EvidenceSamples.Record(i)).AsTask()).ToList();
         try
         {
@@ -186,6 +170,18 @@ public sealed class FileEvidenceJournalTests : IDisposable
         Assert.Equal(0, journal.Count);
         Assert.True(journal.IsFaulted);
         await journal.DisposeAsync();
+    }
+
+    /// <summary>Opens the journal with its first write held on <paramref name="hold"/>, appends record 0 and waits until that write is held.</summary>
+    private (FileEvidenceJournal Journal, FaultyJournalStorage Storage, ValueTask<EvidenceReceipt> First) OpenWithFirstWriteHeld(ManualResetEventSlim hold)
+    {
+        FaultyJournalStorage? storage = null;
+        FileEvidenceJournal journal = FileEvidenceJournal.Open(JournalTesting.Options(
+            JournalPath,
+            wrap: inner => storage = new FaultyJournalStorage(inner) { HoldWrite = hold }));
+        ValueTask<EvidenceReceipt> first = journal.AppendAsync(EvidenceSamples.Record(0));
+        Assert.True(storage!.WriteWaiting.Wait(TimeSpan.FromSeconds(10)));
+        return (journal, storage, first);
     }
 
     /// <summary>Waits until the writer has encoded and chained <paramref name="records"/> records, written or not.</summary>
