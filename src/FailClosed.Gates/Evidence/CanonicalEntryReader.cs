@@ -90,6 +90,8 @@ internal ref struct CanonicalEntryReader
 
     private static readonly SearchValues<byte> s_raw = SearchValues.Create(RawBytes());
 
+    private static readonly SearchValues<byte> s_lowerHex = SearchValues.Create("0123456789abcdef"u8);
+
     private static readonly byte[][] s_verdicts = ["Indeterminate"u8.ToArray(), "Deny"u8.ToArray(), "Allow"u8.ToArray()];
 
     private bool Literal(ReadOnlySpan<byte> expected)
@@ -140,12 +142,9 @@ internal ref struct CanonicalEntryReader
             return false;
         }
 
-        foreach (byte b in _entry.Slice(_at, count))
+        if (_entry.Slice(_at, count).ContainsAnyExcept(s_lowerHex))
         {
-            if (b is not ((>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f')))
-            {
-                return false;
-            }
+            return false;
         }
 
         _at += count;
@@ -269,22 +268,7 @@ internal ref struct CanonicalEntryReader
     /// <summary>Reads a pin's digest and its closing quote: exactly 64 lowercase hex digits, as the writer writes it.</summary>
     private bool LowercaseSha256()
     {
-        const int length = 64;
-        if (_entry.Length - _at < length)
-        {
-            return false;
-        }
-
-        foreach (byte b in _entry.Slice(_at, length))
-        {
-            if (!char.IsAsciiHexDigitLower((char)b))
-            {
-                return false;
-            }
-        }
-
-        _at += length;
-        return Literal("\""u8);
+        return LowerHex(EvidenceHashing.HashSize * 2) && Literal("\""u8);
     }
 
     private bool Property(ReadOnlySpan<byte> name, bool nullable)
