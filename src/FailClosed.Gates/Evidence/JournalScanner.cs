@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Numerics;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace FailClosed.Gates;
@@ -29,11 +28,15 @@ internal sealed class JournalScanner : IDisposable
     // Below this many frames a window is checked on the calling thread: handing it out would cost more than it saves.
     private const int MinParallelFrames = 64;
 
+    // What a unit found about each frame, for the in-order pass.
     private const byte CrcBad = 1;
-    private const byte KeyRotationFlag = 2;
+    private const byte NotCanonical = 2;
+    private const byte SequenceBad = 4;
+    private const byte ChainBad = 8;
+    private const byte KeyRotationFlag = 16;
 
-    [ThreadStatic]
-    private static IncrementalHash? t_sha256;
+    // The frame is the first of its unit: its previous hash is checked in order, against the unit before it.
+    private const byte ChainUnchecked = 32;
 
     private readonly IJournalStorage _storage;
     private readonly long _fileLength;
@@ -44,7 +47,6 @@ internal sealed class JournalScanner : IDisposable
     private readonly List<byte[]>? _leaves;
     private readonly long _checkpointSize;
     private readonly bool _decode;
-    private readonly byte[] _expectedPrevious = new byte[EvidenceHashing.HashSize * 2];
     private readonly List<EvidenceRecord> _keyRotations = [];
     private readonly Action<int> _checkUnit;
 
@@ -63,6 +65,7 @@ internal sealed class JournalScanner : IDisposable
     private readonly byte[] _unitRoots;
 
     private int _frameCount;
+    private long _firstIndex;
     private byte[]? _checkpointRoot;
     private long _offset;
     private JournalDefect? _defect;
@@ -218,6 +221,7 @@ internal sealed class JournalScanner : IDisposable
         // 2. CRCs, leaf hashes, canonical checks and aligned subtrees, in independent units, on every core.
         EvidenceLog log = _log;
         long first = log.Size;
+        _firstIndex = first;
         int units = PlanUnits(first, count);
         if (_parallel && units > 1 && count >= MinParallelFrames)
         {
@@ -231,46 +235,26 @@ internal sealed class JournalScanner : IDisposable
             }
         }
 
-        // 3. Checksum, sequence and chain, in order: the first frame that fails any of them ends the good run.
+        // 3. What the units found, in order: the first frame that fails a check ends the good run. Only the first
+        //    frame of each unit has its chain checked here, against the last leaf of the unit before it.
         int good = 0;
         ReadOnlySpan<byte> previousLeaf = log.LastLeafHash;
         for (; good < count; good++)
         {
-            long frameOffset = _frameOffsets[good];
-            int length = _frameLengths[good];
-            long index = first + good;
-            if ((_flags[good] & CrcBad) != 0)
+            byte flags = _flags[good];
+            if ((flags & (ChainUnchecked | CrcBad | NotCanonical | SequenceBad)) == ChainUnchecked
+                && !ChainsTo(Entry(good), first + good, previousLeaf))
             {
-                bad = (frameOffset, frameOffset + JournalFrame.HeaderSize + length, "the frame checksum (CRC-32C) does not match");
-                break;
+                flags |= ChainBad;
             }
 
-            // From here on the frame is exactly as it was written: anything wrong with it is not a crash.
-            if (_errors[good] is { } error)
+            if ((flags & ~ChainUnchecked) != 0)
             {
-                _defect = new JournalDefect(false, index, frameOffset, error);
-                break;
-            }
-
-            if (_sequences[good] != index)
-            {
-                _defect = new JournalDefect(false, index, frameOffset, $"the record has sequence {_sequences[good]} where {index} was expected");
-                break;
-            }
-
-            // A canonical entry holds the previous hash right after its sequence.
-            ReadOnlySpan<byte> entry = InWindow(frameOffset + JournalFrame.HeaderSize, length);
-            ReadOnlySpan<byte> previous = entry.Slice(EvidenceEncoding.PreviousHashOffset(index), EvidenceHashing.HashSize * 2);
-            Convert.TryToHexStringLower(previousLeaf, _expectedPrevious, out _);
-            if (!previous.SequenceEqual(_expectedPrevious))
-            {
-                _defect = new JournalDefect(false, index, frameOffset, $"the record's previous hash {Encoding.ASCII.GetString(previous)} is not the hash of the record before it, {Encoding.ASCII.GetString(_expectedPrevious)}");
-                break;
-            }
-
-            if (index < _checkpointSize && (_flags[good] & KeyRotationFlag) != 0)
-            {
-                _keyRotations.Add(_records?[good] ?? EvidenceEncoding.Decode(entry));
+                bad = Judge(good, first + good, flags, previousLeaf);
+                if (bad is not null || _defect is not null)
+                {
+                    break;
+                }
             }
 
             if (onRecord is not null)
@@ -302,6 +286,56 @@ internal sealed class JournalScanner : IDisposable
 
     /// <summary>Returns the state the scan ended in; call once, after <see cref="Step"/> returned false.</summary>
     public JournalScan Finish() => new(_log, _offset, _checkpointRoot, _leaves, _defect, _keyRotations);
+
+    /// <summary>
+    /// Judges a frame a unit flagged: a bad checksum is returned (it may be a torn tail); a record that is not what it
+    /// should be sets <see cref="_defect"/>; a key rotation within the checkpoint is kept. Returns null otherwise.
+    /// </summary>
+    private (long Offset, long Extent, string Reason)? Judge(int frame, long index, byte flags, ReadOnlySpan<byte> previousLeaf)
+    {
+        long frameOffset = _frameOffsets[frame];
+        if ((flags & CrcBad) != 0)
+        {
+            return (frameOffset, frameOffset + JournalFrame.HeaderSize + _frameLengths[frame], "the frame checksum (CRC-32C) does not match");
+        }
+
+        // From here on the frame is exactly as it was written: anything wrong with it is not a crash.
+        if ((flags & NotCanonical) != 0)
+        {
+            _defect = new JournalDefect(false, index, frameOffset, _errors[frame]!);
+        }
+        else if ((flags & SequenceBad) != 0)
+        {
+            _defect = new JournalDefect(false, index, frameOffset, $"the record has sequence {_sequences[frame]} where {index} was expected");
+        }
+        else if ((flags & ChainBad) != 0)
+        {
+            _defect = ChainDefect(frame, index, previousLeaf);
+        }
+        else if (index < _checkpointSize && (flags & KeyRotationFlag) != 0)
+        {
+            _keyRotations.Add(_records?[frame] ?? EvidenceEncoding.Decode(Entry(frame)));
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a canonical entry with the expected sequence holds <paramref name="previousLeaf"/> as its previous hash.</summary>
+    private static bool ChainsTo(ReadOnlySpan<byte> entry, long index, ReadOnlySpan<byte> previousLeaf)
+    {
+        // A canonical entry holds the previous hash right after its sequence.
+        Span<byte> expected = stackalloc byte[EvidenceHashing.HashSize * 2];
+        Convert.TryToHexStringLower(previousLeaf, expected, out _);
+        return entry.Slice(EvidenceEncoding.PreviousHashOffset(index), expected.Length).SequenceEqual(expected);
+    }
+
+    private JournalDefect ChainDefect(int frame, long index, ReadOnlySpan<byte> previousLeaf)
+    {
+        ReadOnlySpan<byte> previous = Entry(frame).Slice(EvidenceEncoding.PreviousHashOffset(index), EvidenceHashing.HashSize * 2);
+        return new JournalDefect(false, index, _frameOffsets[frame], $"the record's previous hash {Encoding.ASCII.GetString(previous)} is not the hash of the record before it, {EvidenceHashing.ToHex(previousLeaf)}");
+    }
+
+    private ReadOnlySpan<byte> Entry(int frame) => InWindow(_frameOffsets[frame] + JournalFrame.HeaderSize, _frameLengths[frame]);
 
     /// <summary>
     /// Whether a canonical entry is a KeyRotation record: its kind follows the previous hash and the fixed-width
@@ -341,7 +375,6 @@ internal sealed class JournalScanner : IDisposable
     /// <summary>Checks one unit's frames on their own — CRC, leaf hash, canonical form — and hashes their subtree.</summary>
     private void CheckUnit(int unit)
     {
-        IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         int start = _unitStarts[unit];
         int end = start + _unitLengths[unit];
         for (int i = start; i < end; i++)
@@ -355,7 +388,7 @@ internal sealed class JournalScanner : IDisposable
                 continue;
             }
 
-            EvidenceHashing.LeafHash(sha256, entry, _leafHashes.AsSpan(i * EvidenceHashing.HashSize, EvidenceHashing.HashSize));
+            EvidenceHashing.LeafHash(entry, _leafHashes.AsSpan(i * EvidenceHashing.HashSize, EvidenceHashing.HashSize));
             long sequence;
             string? error;
             if (_records is { } records)
@@ -378,7 +411,34 @@ internal sealed class JournalScanner : IDisposable
 
             _sequences[i] = sequence;
             _errors[i] = error;
-            _flags[i] = error is null && sequence >= 0 && IsKeyRotation(entry, sequence) ? KeyRotationFlag : (byte)0;
+            long index = _firstIndex + i;
+            byte flags = i == start ? ChainUnchecked : (byte)0;
+            if (error is not null)
+            {
+                flags |= NotCanonical;
+            }
+            else
+            {
+                if (sequence != index)
+                {
+                    flags |= SequenceBad;
+                }
+                else
+                {
+                    // The frame before it in this unit is hashed: a bad one ends the good run before this one matters.
+                    if (i > start && !ChainsTo(entry, index, Leaf(i - 1)))
+                    {
+                        flags |= ChainBad;
+                    }
+
+                    if (IsKeyRotation(entry, sequence))
+                    {
+                        flags |= KeyRotationFlag;
+                    }
+                }
+            }
+
+            _flags[i] = flags;
         }
 
         // A subtree over a frame that failed is never used: the log stops before it.
