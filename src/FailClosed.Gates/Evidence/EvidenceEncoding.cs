@@ -402,8 +402,11 @@ internal static partial class EvidenceEncoding
 
         bool valid = IsValidUtf16(record.Action) && IsValidUtf16(record.Code) && IsValidUtf16(record.Gate)
             && IsValidUtf16(record.ExecutionId) && IsValidUtf16(record.TraceId) && IsValidUtf16(record.Subject) && IsValidUtf16(record.Detail);
-        foreach (PolicyPin pin in record.Pins)
+        // By index: a foreach over the interface would allocate an enumerator on every append.
+        IReadOnlyList<PolicyPin> pins = record.Pins;
+        for (int i = 0; i < pins.Count; i++)
         {
+            PolicyPin pin = pins[i];
             if (pin.Name is null || pin.Version is null || pin.Sha256 is null)
             {
                 throw new ArgumentException($"The evidence record for action '{record.Action}' has a pin with a null name, version or digest.", nameof(record));
