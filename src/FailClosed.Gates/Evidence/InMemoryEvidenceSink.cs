@@ -7,13 +7,23 @@ namespace FailClosed.Gates;
 /// <see cref="FileEvidenceJournal"/>. For tests and for hosts that ship evidence elsewhere; nothing survives the
 /// process.
 /// </summary>
-/// <remarks>Thread-safe. Appends complete synchronously.</remarks>
+/// <remarks>
+/// Thread-safe. Appends complete synchronously. An append encodes, hashes and chains its record; the Merkle tree is
+/// brought up to date when <see cref="RootHash"/> is read, from the leaf hashes already kept, so appends that nobody
+/// reads the root between do not pay for it.
+/// </remarks>
 public sealed class InMemoryEvidenceSink : IEvidenceSink
 {
+    // Records are kept in chunks that never move: growing the store copies nothing.
+    private const int ChunkSize = 256;
+
+    private static readonly string s_zeroHash = EvidenceHashing.ToHex(new byte[EvidenceHashing.HashSize]);
+
     private readonly Lock _lock = new();
-    private readonly EvidenceLog _log = new();
-    private readonly List<EvidenceRecord> _records = [];
-    private string _lastHash = EvidenceHashing.ToHex(new byte[EvidenceHashing.HashSize]);
+    private readonly MerkleFrontier _tree = new();
+    private readonly List<Stored[]> _chunks = [];
+    private readonly byte[] _lastLeaf = new byte[EvidenceHashing.HashSize];
+    private long _count;
 
     /// <summary>Gets the number of records appended.</summary>
     public long Count
@@ -22,7 +32,7 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
         {
             lock (_lock)
             {
-                return _log.Size;
+                return _count;
             }
         }
     }
@@ -34,7 +44,14 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
         {
             lock (_lock)
             {
-                return EvidenceHashing.ToHex(_log.Root());
+                Span<byte> leaf = stackalloc byte[EvidenceHashing.HashSize];
+                for (long i = _tree.Size; i < _count; i++)
+                {
+                    Convert.FromHexString(At(i).Hash, leaf, out _, out _);
+                    _tree.Append(leaf);
+                }
+
+                return EvidenceHashing.ToHex(_tree.Root());
             }
         }
     }
@@ -45,7 +62,16 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
     {
         lock (_lock)
         {
-            return [.. _records];
+            var records = new EvidenceRecord[_count];
+            string previous = s_zeroHash;
+            for (long i = 0; i < _count; i++)
+            {
+                Stored stored = At(i);
+                records[i] = stored.Record with { Sequence = i, PreviousHash = previous, Hash = stored.Hash };
+                previous = stored.Hash;
+            }
+
+            return records;
         }
     }
 
@@ -58,9 +84,8 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled; nothing was appended.</exception>
     public ValueTask<EvidenceReceipt> AppendAsync(EvidenceRecord record, CancellationToken cancellationToken = default)
     {
-        // Nothing here outlives the append but the stored record and its hash: the content is encoded into the
-        // thread's reusable buffer, the entry is built in a pooled one, and the previous hash's text is the last
-        // record's.
+        // Nothing here outlives the append but the kept record's place and its hash: the content is encoded into the
+        // thread's reusable buffer, the entry is built in a pooled one, and the record itself is kept as given (it is immutable) until a snapshot asks for it with its hashes.
         using EvidenceEncoding.EncodedContent encoded = EvidenceEncoding.Encode(record);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -68,22 +93,34 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
         lock (_lock)
         {
             ReadOnlySpan<byte> content = encoded.Content;
-            long sequence = _log.Size;
-            byte[] entry = ArrayPool<byte>.Shared.Rent(_log.NextEntryLength(content.Length));
+            long sequence = _count;
+            byte[] entry = ArrayPool<byte>.Shared.Rent(EvidenceEncoding.EntryLength(sequence, content.Length));
             try
             {
-                _log.Append(content, entry, leaf);
+                int length = EvidenceEncoding.WriteEntry(sequence, _lastLeaf, content, entry);
+                EvidenceHashing.LeafHash(entry.AsSpan(0, length), leaf);
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(entry);
             }
 
-            string previous = _lastHash;
             string hash = EvidenceHashing.ToHex(leaf);
-            _records.Add(record with { Sequence = sequence, PreviousHash = previous, Hash = hash });
-            _lastHash = hash;
+            int slot = (int)(sequence % ChunkSize);
+            if (slot == 0)
+            {
+                _chunks.Add(new Stored[ChunkSize]);
+            }
+
+            _chunks[^1][slot] = new Stored(record, hash);
+            leaf.CopyTo(_lastLeaf);
+            _count = sequence + 1;
             return ValueTask.FromResult(new EvidenceReceipt(sequence, hash, sequence + 1));
         }
     }
+
+    private ref readonly Stored At(long index) => ref _chunks[(int)(index / ChunkSize)][index % ChunkSize];
+
+    /// <summary>A kept record, as it was appended, and its leaf hash (the next record's previous hash).</summary>
+    private readonly record struct Stored(EvidenceRecord Record, string Hash);
 }
