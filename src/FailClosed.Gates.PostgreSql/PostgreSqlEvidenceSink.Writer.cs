@@ -40,13 +40,13 @@ public sealed partial class PostgreSqlEvidenceSink
                         break;
                     }
 
-                    if (item.Content is not null)
+                    if (!item.IsCheckpointRequest)
                     {
                         Interlocked.Decrement(ref _queuedAppends);
                     }
                 }
 
-                if (item.Content is null)
+                if (item.IsCheckpointRequest)
                 {
                     checkpointRequested = true;
                     continue;
@@ -58,13 +58,13 @@ public sealed partial class PostgreSqlEvidenceSink
                     continue;
                 }
 
-                if (batch.Count > 0 && bytes + item.Content.Length > MaxBatchBytes)
+                if (batch.Count > 0 && bytes + item.ContentLength > MaxBatchBytes)
                 {
                     carry = item;
                     break;
                 }
 
-                bytes += item.Content.Length;
+                bytes += item.ContentLength;
                 batch.Add(item);
             }
 
@@ -466,7 +466,7 @@ public sealed partial class PostgreSqlEvidenceSink
                 CultureInfo.InvariantCulture,
                 $"Records {unresolved.FirstSequence} to {last} were committed, but the commit was not acknowledged, so their appends were refused as EvidenceUnavailable: each announced an action that did not run."),
         };
-        return new PendingAppend(EvidenceEncoding.EncodeContent(recovery));
+        return PendingAppend.Owning(EvidenceEncoding.EncodeContent(recovery));
     }
 
     /// <summary>Encodes the batch's entries after the head, chained from this instance's last leaf.</summary>

@@ -90,7 +90,7 @@ public sealed partial class PostgreSqlEvidenceSink : IEvidenceSink, IAsyncDispos
             throw Faulted(fault);
         }
 
-        var pending = new PendingAppend(content);
+        var pending = PendingAppend.Owning(content);
         Interlocked.Increment(ref _queuedAppends);
         if (Volatile.Read(ref _disposed) != 0 || !_channel.Writer.TryWrite(pending))
         {

@@ -83,7 +83,7 @@ public sealed partial class FileEvidenceJournal
                     break;
                 }
 
-                if (item.Content is null)
+                if (item.IsCheckpointRequest)
                 {
                     checkpointRequested = true;
                     continue;
@@ -95,7 +95,7 @@ public sealed partial class FileEvidenceJournal
                     continue;
                 }
 
-                int needed = JournalFrame.HeaderSize + _log.NextEntryLength(item.Content.Length);
+                int needed = JournalFrame.HeaderSize + _log.NextEntryLength(item.ContentLength);
                 if (batch.Appends.Count > 0 && batch.Used + needed > MaxBatchBytes)
                 {
                     carry = item;
@@ -105,6 +105,7 @@ public sealed partial class FileEvidenceJournal
                 Span<byte> frame = batch.Reserve(needed);
                 item.Sequence = _log.Size;
                 int length = _log.Append(item.Content, frame[JournalFrame.HeaderSize..], item.LeafHash);
+                item.ReleaseContent();
                 JournalFrame.WriteHeader(frame.Slice(JournalFrame.HeaderSize, length), frame);
                 batch.Advance(JournalFrame.HeaderSize + length);
                 batch.Appends.Add(item);

@@ -59,13 +59,17 @@ public sealed partial class FileEvidenceJournal : IEvidenceSink, IAsyncDisposabl
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled while waiting.</exception>
     public ValueTask<EvidenceReceipt> AppendAsync(EvidenceRecord record, CancellationToken cancellationToken = default)
     {
-        byte[] content = EvidenceEncoding.EncodeContent(record);
-        if (Volatile.Read(ref _fault) is { } fault)
+        PendingAppend pending;
+        using (EvidenceEncoding.EncodedContent encoded = EvidenceEncoding.Encode(record))
         {
-            throw Faulted(fault);
+            if (Volatile.Read(ref _fault) is { } fault)
+            {
+                throw Faulted(fault);
+            }
+
+            pending = PendingAppend.Pooled(encoded.Content);
         }
 
-        var pending = new PendingAppend(content);
         if (Volatile.Read(ref _disposed) != 0 || !_channel.Writer.TryWrite(pending))
         {
             throw Closed();

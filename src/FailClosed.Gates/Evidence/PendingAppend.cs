@@ -1,17 +1,75 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
 namespace FailClosed.Gates;
 
 /// <summary>An append waiting for the writer loop; completes once its batch is flushed.</summary>
-internal sealed class PendingAppend(byte[]? content) : TaskCompletionSource<EvidenceReceipt>(TaskCreationOptions.RunContinuationsAsynchronously)
+/// <remarks>
+/// The file journal's content lives in an array rented from the shared pool (<see cref="Pooled"/>); its writer gives
+/// it back as soon as the entry is built from it (<see cref="ReleaseContent"/>), and an append that fails before that
+/// leaves it to the collector. The PostgreSQL sink may encode a batch again after a commit of unknown outcome, so it
+/// keeps its content (<see cref="Owning"/>).
+/// </remarks>
+internal sealed class PendingAppend : TaskCompletionSource<EvidenceReceipt>
 {
     /// <summary>A request to write a checkpoint (from the timer), not a record.</summary>
-    public static readonly PendingAppend CheckpointRequest = new(null);
+    public static readonly PendingAppend CheckpointRequest = new(null, 0, pooled: false);
 
-    /// <summary>Gets the encoded content, or null for <see cref="CheckpointRequest"/>.</summary>
-    public byte[]? Content { get; } = content;
+    private readonly int _contentLength;
+    private readonly bool _pooled;
+    private byte[]? _content;
+    private LeafHashBuffer _leafHash;
+
+    private PendingAppend(byte[]? content, int contentLength, bool pooled)
+        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        _content = content;
+        _contentLength = contentLength;
+        _pooled = pooled;
+    }
+
+    /// <summary>Gets whether this is <see cref="CheckpointRequest"/>, not a record.</summary>
+    public bool IsCheckpointRequest => ReferenceEquals(this, CheckpointRequest);
+
+    /// <summary>Gets the encoded content; empty once released.</summary>
+    public ReadOnlySpan<byte> Content => _content.AsSpan(0, _content is null ? 0 : _contentLength);
+
+    /// <summary>Gets the length of the encoded content.</summary>
+    public int ContentLength => _contentLength;
 
     /// <summary>Gets or sets the sequence assigned by the writer loop.</summary>
     public long Sequence { get; set; }
 
-    /// <summary>Gets the leaf hash computed by the writer loop.</summary>
-    public byte[] LeafHash { get; } = content is null ? [] : new byte[EvidenceHashing.HashSize];
+    /// <summary>Gets the leaf hash the writer loop computes.</summary>
+    public Span<byte> LeafHash => _leafHash;
+
+    /// <summary>Returns an append whose content is a pooled copy of <paramref name="content"/>.</summary>
+    public static PendingAppend Pooled(ReadOnlySpan<byte> content)
+    {
+        byte[] rented = ArrayPool<byte>.Shared.Rent(content.Length);
+        content.CopyTo(rented);
+        return new PendingAppend(rented, content.Length, pooled: true);
+    }
+
+    /// <summary>Returns an append that keeps <paramref name="content"/> for as long as it lives.</summary>
+    public static PendingAppend Owning(byte[] content) => new(content, content.Length, pooled: false);
+
+    /// <summary>
+    /// Gives pooled content back to the pool; call once the entry is built from it, and never read
+    /// <see cref="Content"/> after. Does nothing for content the append owns.
+    /// </summary>
+    public void ReleaseContent()
+    {
+        if (_pooled && _content is { } content)
+        {
+            _content = null;
+            ArrayPool<byte>.Shared.Return(content);
+        }
+    }
+
+    [InlineArray(EvidenceHashing.HashSize)]
+    private struct LeafHashBuffer
+    {
+        private byte _element;
+    }
 }
