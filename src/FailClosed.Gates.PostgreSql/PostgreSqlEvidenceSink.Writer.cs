@@ -226,7 +226,7 @@ public sealed partial class PostgreSqlEvidenceSink
         for (int i = 0; i < batch.Count; i++)
         {
             PendingAppend item = batch[i];
-            item.TrySetResult(new EvidenceReceipt(first + i, EvidenceHashing.ToHex(leaves[i]), first + i + 1));
+            item.TrySetResult(new EvidenceReceipt(first + i, leaves[i], first + i + 1));
         }
     }
 

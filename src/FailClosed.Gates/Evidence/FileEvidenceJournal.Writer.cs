@@ -193,7 +193,7 @@ public sealed partial class FileEvidenceJournal
 
         foreach (PendingAppend item in appends)
         {
-            item.TrySetResult(new EvidenceReceipt(item.Sequence, EvidenceHashing.ToHex(item.LeafHash), item.Sequence + 1));
+            item.TrySetResult(new EvidenceReceipt(item.Sequence, item.LeafHash, item.Sequence + 1));
         }
     }
 

@@ -44,11 +44,9 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
         {
             lock (_lock)
             {
-                Span<byte> leaf = stackalloc byte[EvidenceHashing.HashSize];
                 for (long i = _tree.Size; i < _count; i++)
                 {
-                    Convert.FromHexString(At(i).Hash, leaf, out _, out _);
-                    _tree.Append(leaf);
+                    _tree.Append(At(i).Hash);
                 }
 
                 return EvidenceHashing.ToHex(_tree.Root());
@@ -66,9 +64,10 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
             string previous = s_zeroHash;
             for (long i = 0; i < _count; i++)
             {
-                Stored stored = At(i);
-                records[i] = stored.Record with { Sequence = i, PreviousHash = previous, Hash = stored.Hash };
-                previous = stored.Hash;
+                ref readonly Stored stored = ref At(i);
+                string hash = EvidenceHashing.ToHex(stored.Hash);
+                records[i] = stored.Record with { Sequence = i, PreviousHash = previous, Hash = hash };
+                previous = hash;
             }
 
             return records;
@@ -84,8 +83,9 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled; nothing was appended.</exception>
     public ValueTask<EvidenceReceipt> AppendAsync(EvidenceRecord record, CancellationToken cancellationToken = default)
     {
-        // Nothing here outlives the append but the kept record's place and its hash: the content is encoded into the
-        // thread's reusable buffer, the entry is built in a pooled one, and the record itself is kept as given (it is immutable) until a snapshot asks for it with its hashes.
+        // Nothing here outlives the append but the record's place in a chunk, which also holds its hash as bytes: the
+        // content is encoded into the thread's reusable buffer, the entry is built in a pooled one, the receipt carries
+        // the hash inline, and the record is kept as given (it is immutable) until a snapshot asks for it with its hashes.
         using EvidenceEncoding.EncodedContent encoded = EvidenceEncoding.Encode(record);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -105,22 +105,27 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
                 ArrayPool<byte>.Shared.Return(entry);
             }
 
-            string hash = EvidenceHashing.ToHex(leaf);
             int slot = (int)(sequence % ChunkSize);
             if (slot == 0)
             {
                 _chunks.Add(new Stored[ChunkSize]);
             }
 
-            _chunks[^1][slot] = new Stored(record, hash);
+            ref Stored kept = ref _chunks[^1][slot];
+            kept.Record = record;
+            leaf.CopyTo(kept.Hash);
             leaf.CopyTo(_lastLeaf);
             _count = sequence + 1;
-            return ValueTask.FromResult(new EvidenceReceipt(sequence, hash, sequence + 1));
+            return ValueTask.FromResult(new EvidenceReceipt(sequence, leaf, sequence + 1));
         }
     }
 
     private ref readonly Stored At(long index) => ref _chunks[(int)(index / ChunkSize)][index % ChunkSize];
 
     /// <summary>A kept record, as it was appended, and its leaf hash (the next record's previous hash).</summary>
-    private readonly record struct Stored(EvidenceRecord Record, string Hash);
+    private struct Stored
+    {
+        public EvidenceRecord Record;
+        public HashBytes Hash;
+    }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 
 namespace FailClosed.Gates;
 
@@ -18,7 +17,7 @@ internal sealed class PendingAppend : TaskCompletionSource<EvidenceReceipt>
     private readonly int _contentLength;
     private readonly bool _pooled;
     private byte[]? _content;
-    private LeafHashBuffer _leafHash;
+    private HashBytes _leafHash;
 
     private PendingAppend(byte[]? content, int contentLength, bool pooled)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
@@ -65,11 +64,5 @@ internal sealed class PendingAppend : TaskCompletionSource<EvidenceReceipt>
             _content = null;
             ArrayPool<byte>.Shared.Return(content);
         }
-    }
-
-    [InlineArray(EvidenceHashing.HashSize)]
-    private struct LeafHashBuffer
-    {
-        private byte _element;
     }
 }
