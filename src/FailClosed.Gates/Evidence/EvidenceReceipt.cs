@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace FailClosed.Gates;
 
 /// <summary>Proof that a record is durable: where it landed and the hash that commits to it.</summary>
@@ -64,6 +66,15 @@ public readonly record struct EvidenceReceipt(long Sequence, string LeafHash, lo
         Span<char> buffer = stackalloc char[HexLength];
         ReadOnlySpan<char> text = HashText(buffer, out bool isNull);
         return HashCode.Combine(Sequence, isNull ? 0 : string.GetHashCode(text, StringComparison.Ordinal), TreeSize);
+    }
+
+    // Members in the order of the positional parameters, as the compiler would print them without the explicit LeafHash.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Sequence = ").Append(Sequence)
+            .Append(", LeafHash = ").Append(LeafHash)
+            .Append(", TreeSize = ").Append(TreeSize);
+        return true;
     }
 
     /// <summary>Returns the hash's text without allocating it: the given text, or the bytes written into <paramref name="buffer"/>.</summary>

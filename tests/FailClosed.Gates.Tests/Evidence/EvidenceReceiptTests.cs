@@ -28,6 +28,7 @@ public sealed class EvidenceReceiptTests
         Assert.True(fromBytes == fromText);
         Assert.Equal(fromText.GetHashCode(), fromBytes.GetHashCode());
         Assert.Equal(fromText.ToString(), fromBytes.ToString());
+        Assert.Equal($"EvidenceReceipt {{ Sequence = 7, LeafHash = {s_hex}, TreeSize = 8 }}", fromBytes.ToString());
     }
 
     [Theory]
