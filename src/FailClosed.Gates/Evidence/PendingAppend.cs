@@ -4,7 +4,7 @@ namespace FailClosed.Gates;
 
 /// <summary>An append waiting for the writer loop; completes once its batch is flushed.</summary>
 /// <remarks>
-/// The file journal's content lives in an array rented from the shared pool (<see cref="Pooled"/>); its writer gives
+/// The file journal's content lives in a pooled array (<see cref="Pooled"/>); its writer gives
 /// it back as soon as the entry is built from it (<see cref="ReleaseContent"/>), and an append that fails before that
 /// leaves it to the collector. The PostgreSQL sink may encode a batch again after a commit of unknown outcome, so it
 /// keeps its content (<see cref="Owning"/>).
@@ -12,19 +12,25 @@ namespace FailClosed.Gates;
 internal sealed class PendingAppend : TaskCompletionSource<EvidenceReceipt>
 {
     /// <summary>A request to write a checkpoint (from the timer), not a record.</summary>
-    public static readonly PendingAppend CheckpointRequest = new(null, 0, pooled: false);
+    public static readonly PendingAppend CheckpointRequest = new(null, 0, pool: null);
+
+    // The shared pool keeps a few arrays of a size per core, but a journal holds one for every append queued: with
+    // hundreds of writers it would miss, and allocate an array rounded up to the next power of two. Content of usual
+    // size comes from a pool kept for that; larger content from the shared pool.
+    private const int SmallContent = 1024;
+    private static readonly ArrayPool<byte> s_smallContentPool = ArrayPool<byte>.Create(SmallContent, maxArraysPerBucket: 1024);
 
     private readonly int _contentLength;
-    private readonly bool _pooled;
+    private readonly ArrayPool<byte>? _pool;
     private byte[]? _content;
     private HashBytes _leafHash;
 
-    private PendingAppend(byte[]? content, int contentLength, bool pooled)
+    private PendingAppend(byte[]? content, int contentLength, ArrayPool<byte>? pool)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _content = content;
         _contentLength = contentLength;
-        _pooled = pooled;
+        _pool = pool;
     }
 
     /// <summary>Gets whether this is <see cref="CheckpointRequest"/>, not a record.</summary>
@@ -45,13 +51,14 @@ internal sealed class PendingAppend : TaskCompletionSource<EvidenceReceipt>
     /// <summary>Returns an append whose content is a pooled copy of <paramref name="content"/>.</summary>
     public static PendingAppend Pooled(ReadOnlySpan<byte> content)
     {
-        byte[] rented = ArrayPool<byte>.Shared.Rent(content.Length);
+        ArrayPool<byte> pool = content.Length <= SmallContent ? s_smallContentPool : ArrayPool<byte>.Shared;
+        byte[] rented = pool.Rent(content.Length);
         content.CopyTo(rented);
-        return new PendingAppend(rented, content.Length, pooled: true);
+        return new PendingAppend(rented, content.Length, pool);
     }
 
     /// <summary>Returns an append that keeps <paramref name="content"/> for as long as it lives.</summary>
-    public static PendingAppend Owning(byte[] content) => new(content, content.Length, pooled: false);
+    public static PendingAppend Owning(byte[] content) => new(content, content.Length, pool: null);
 
     /// <summary>
     /// Gives pooled content back to the pool; call once the entry is built from it, and never read
@@ -59,10 +66,10 @@ internal sealed class PendingAppend : TaskCompletionSource<EvidenceReceipt>
     /// </summary>
     public void ReleaseContent()
     {
-        if (_pooled && _content is { } content)
+        if (_pool is { } pool && _content is { } content)
         {
             _content = null;
-            ArrayPool<byte>.Shared.Return(content);
+            pool.Return(content);
         }
     }
 }
