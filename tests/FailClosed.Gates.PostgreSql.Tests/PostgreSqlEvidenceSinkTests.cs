@@ -176,10 +176,12 @@ public sealed class PostgreSqlEvidenceSinkTests(PostgreSqlFixture db)
         // Between batches the writer keeps its connection: clearing the pool closes only idle pooled ones.
         Assert.Equal(1L, await db.ScalarAsync<long>(connections));
 
-        time.Advance(TimeSpan.FromSeconds(1));
+        // The writer arms its idle timer only once it has nothing left to do, which may be after the append has
+        // returned here: a single advance could come before the timer exists and never fire it. So the clock moves a
+        // second at a time while the server is polled (no sleeping) until the writer has given the connection back.
         for (int i = 0; i < 5000 && await db.ScalarAsync<long>(connections) != 0; i++)
         {
-            // Polls the server (no sleeping) until the writer has given the connection back.
+            time.Advance(TimeSpan.FromSeconds(1));
         }
 
         // Returned to the cleared pool, it is closed; the next append opens another.
