@@ -17,12 +17,13 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
     // Records are kept in chunks that never move: growing the store copies nothing.
     private const int ChunkSize = 256;
 
-    private static readonly string s_zeroHash = EvidenceHashing.ToHex(new byte[EvidenceHashing.HashSize]);
+    // The first record's previous hash.
+    private static readonly byte[] s_zeroLeaf = new byte[EvidenceHashing.HashSize];
+    private static readonly string s_zeroHash = EvidenceHashing.ToHex(s_zeroLeaf);
 
     private readonly Lock _lock = new();
     private readonly MerkleFrontier _tree = new();
     private readonly List<Stored[]> _chunks = [];
-    private readonly byte[] _lastLeaf = new byte[EvidenceHashing.HashSize];
     private long _count;
 
     /// <summary>Gets the number of records appended.</summary>
@@ -97,7 +98,8 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
             byte[] entry = ArrayPool<byte>.Shared.Rent(EvidenceEncoding.EntryLength(sequence, content.Length));
             try
             {
-                int length = EvidenceEncoding.WriteEntry(sequence, _lastLeaf, content, entry);
+                ReadOnlySpan<byte> previous = sequence == 0 ? s_zeroLeaf : At(sequence - 1).Hash;
+                int length = EvidenceEncoding.WriteEntry(sequence, previous, content, entry);
                 EvidenceHashing.LeafHash(entry.AsSpan(0, length), leaf);
             }
             finally
@@ -114,7 +116,6 @@ public sealed class InMemoryEvidenceSink : IEvidenceSink
             ref Stored kept = ref _chunks[^1][slot];
             kept.Record = record;
             leaf.CopyTo(kept.Hash);
-            leaf.CopyTo(_lastLeaf);
             _count = sequence + 1;
             return ValueTask.FromResult(new EvidenceReceipt(sequence, leaf, sequence + 1));
         }
